@@ -1,0 +1,56 @@
+package io.stockgrid.grid;
+
+import com.hazelcast.nio.serialization.DataSerializableFactory;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+/** Fixed factory and class ids of everything the grid stores or sends between members. Never reuse an id. */
+public final class GridSerializers implements DataSerializableFactory
+{
+    public static final int FACTORY_ID = 7301;
+
+    static final int STOCK_KEY = 1;
+    static final int STOCK_RECORD = 2;
+    static final int RESERVATION_RECORD = 3;
+    static final int KEY_RESULT = 4;
+    static final int RESERVATION_RESULT = 5;
+    static final int SET_STOCK = 10;
+    static final int ADJUST = 11;
+    static final int RETURN = 12;
+    static final int HOLD = 13;
+    static final int RELEASE_HOLD = 14;
+    static final int COMMIT_HOLD = 15;
+    static final int EXPIRED_HOLDS_SCAN = 16;
+    static final int VIEW = 17;
+    static final int BEGIN_RESERVATION = 20;
+    static final int FINISH_RESERVATION = 21;
+    static final int SETTLE_RESERVATION = 22;
+    static final int EXPIRE_RESERVATION = 23;
+    static final int ABANDON_RESERVATION = 24;
+
+    @Override
+    public IdentifiedDataSerializable create(final int typeId)
+    {
+        return switch (typeId)
+        {
+            case STOCK_KEY -> new StockKey();
+            case STOCK_RECORD -> new StockRecord();
+            case RESERVATION_RECORD -> new ReservationRecord();
+            case KEY_RESULT -> new KeyResult();
+            case RESERVATION_RESULT -> new ReservationResult();
+            case SET_STOCK -> new StockProcessors.SetStock();
+            case ADJUST -> new StockProcessors.Adjust();
+            case RETURN -> new StockProcessors.Return();
+            case HOLD -> new StockProcessors.Hold();
+            case RELEASE_HOLD -> new StockProcessors.ReleaseHold();
+            case COMMIT_HOLD -> new StockProcessors.CommitHold();
+            case EXPIRED_HOLDS_SCAN -> new StockProcessors.ExpiredHoldsScan();
+            case VIEW -> new StockProcessors.View();
+            case BEGIN_RESERVATION -> new ReservationProcessors.Begin();
+            case FINISH_RESERVATION -> new ReservationProcessors.Finish();
+            case SETTLE_RESERVATION -> new ReservationProcessors.Settle();
+            case EXPIRE_RESERVATION -> new ReservationProcessors.Expire();
+            case ABANDON_RESERVATION -> new ReservationProcessors.Abandon();
+            default -> null;
+        };
+    }
+}

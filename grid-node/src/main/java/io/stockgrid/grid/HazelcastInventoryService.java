@@ -1,0 +1,478 @@
+package io.stockgrid.grid;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicates;
+import io.stockgrid.api.Availability;
+import io.stockgrid.api.ReservationLine;
+import io.stockgrid.api.ReturnDisposition;
+import io.stockgrid.api.ShortLine;
+import io.stockgrid.api.SkuAvailability;
+import io.stockgrid.ingest.Commands;
+import io.stockgrid.ingest.InventoryService;
+import io.stockgrid.ingest.KeyEffect;
+import io.stockgrid.ingest.Overloaded;
+import io.stockgrid.ingest.RecoveredState;
+import io.stockgrid.ingest.ReservationOutcome;
+import io.stockgrid.ingest.ReservationPhase;
+import io.stockgrid.ingest.ReservationState;
+import io.stockgrid.ingest.StockOutcome;
+import io.stockgrid.ingest.SweepOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The inventory service on a Hazelcast grid: two IMaps, {@code stock} ((sku, location) -> {@link StockRecord}) and
+ * {@code reservations} (reservationId -> {@link ReservationRecord}), changed only by entry processors. A call's
+ * multi-step flow (a reservation touches one record per line plus its own) runs on a bounded pool of worker threads
+ * that wait on the grid; the lines of one reservation are sent to their partitions in parallel.
+ */
+public final class HazelcastInventoryService implements InventoryService
+{
+    public static final String STOCK_MAP = "stock";
+    public static final String RESERVATIONS_MAP = "reservations";
+    /** A hold still on a record this long after its expiry was left behind by a flow that stopped half-way. */
+    static final long LEFTOVER_GRACE_MS = 2_000;
+    static final int MAX_LEFTOVER_KEYS_PER_SWEEP = 1_000;
+    private static final int RESTORE_BATCH = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastInventoryService.class);
+
+    private final HazelcastInstance hazelcast;
+    private final IMap<StockKey, StockRecord> stock;
+    private final IMap<String, ReservationRecord> reservations;
+    private final ThreadPoolExecutor workers;
+    private final long retentionMs;
+    private volatile boolean restored;
+
+    /**
+     * @param workerThreads threads that run call flows and wait on the grid.
+     * @param maxQueued     calls that may wait for a worker; beyond it calls fail with {@link Overloaded}.
+     * @param retentionMs   how long reservation outcomes, eventIds and returnIds are remembered.
+     */
+    public HazelcastInventoryService(final HazelcastInstance hazelcast, final int workerThreads, final int maxQueued,
+        final long retentionMs)
+    {
+        this.hazelcast = hazelcast;
+        this.stock = hazelcast.getMap(STOCK_MAP);
+        this.reservations = hazelcast.getMap(RESERVATIONS_MAP);
+        this.retentionMs = retentionMs;
+        final AtomicInteger threadId = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(maxQueued), r ->
+            {
+                final Thread t = new Thread(r, "stockgrid-worker-" + threadId.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    private <T> CompletableFuture<T> run(final Supplier<T> flow)
+    {
+        try
+        {
+            return CompletableFuture.supplyAsync(flow, workers);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            return CompletableFuture.failedFuture(Overloaded.INSTANCE);
+        }
+    }
+
+    private static KeyEffect effect(final String sku, final String location, final KeyResult r,
+        final KeyEffect.Kind kind, final String ref, final long quantity, final long expiresAtMs, final long atMs)
+    {
+        return new KeyEffect(sku, location, r.version(), r.onHand(), r.safetyStock(), r.reserved(), kind, ref,
+            quantity, expiresAtMs, atMs);
+    }
+
+    private static StockOutcome.Code stockCode(final KeyResult.Code code)
+    {
+        return switch (code)
+        {
+            case APPLIED -> StockOutcome.Code.APPLIED;
+            case DUPLICATE -> StockOutcome.Code.DUPLICATE;
+            case NEGATIVE_STOCK -> StockOutcome.Code.NEGATIVE_STOCK;
+            case STOCK_LIMIT -> StockOutcome.Code.STOCK_LIMIT;
+            case FINGERPRINT_MISMATCH -> StockOutcome.Code.FINGERPRINT_MISMATCH;
+            default -> throw new IllegalStateException("unexpected stock result " + code);
+        };
+    }
+
+    private StockOutcome stockMutation(final String sku, final String location, final StockProcessors.Base processor,
+        final KeyEffect.Kind kind, final String ref, final long quantity, final long nowMs)
+    {
+        final KeyResult r = stock.executeOnKey(new StockKey(sku, location), processor);
+        final List<KeyEffect> effects = r.changed() ?
+            List.of(effect(sku, location, r, kind, ref, quantity, 0, nowMs)) : List.of();
+        return new StockOutcome(stockCode(r.code()), r.availability(sku, location), effects);
+    }
+
+    @Override
+    public CompletableFuture<StockOutcome> setStock(final Commands.SetStock c, final long nowMs)
+    {
+        return run(() -> stockMutation(c.sku(), c.location(),
+            new StockProcessors.SetStock(c.onHand(), c.safetyStock()), KeyEffect.Kind.SET, "", 0, nowMs));
+    }
+
+    @Override
+    public CompletableFuture<StockOutcome> adjust(final Commands.Adjust c, final long nowMs)
+    {
+        return run(() -> stockMutation(c.sku(), c.location(),
+            new StockProcessors.Adjust(c.eventId(), c.delta(), nowMs, retentionMs), KeyEffect.Kind.ADJUST,
+            c.eventId(), c.delta(), nowMs));
+    }
+
+    @Override
+    public CompletableFuture<StockOutcome> acceptReturn(final Commands.Return c, final long nowMs)
+    {
+        final boolean restock = c.disposition() == ReturnDisposition.RESTOCK;
+        return run(() -> stockMutation(c.sku(), c.location(),
+            new StockProcessors.Return(c.returnId(), c.quantity(), restock, nowMs, retentionMs),
+            restock ? KeyEffect.Kind.RETURN_RESTOCK : KeyEffect.Kind.RETURN_DAMAGED, c.returnId(), c.quantity(),
+            nowMs));
+    }
+
+    @Override
+    public CompletableFuture<ReservationOutcome> reserve(final Commands.Reserve c, final long nowMs)
+    {
+        return run(() -> reserveFlow(c, nowMs));
+    }
+
+    private ReservationOutcome reserveFlow(final Commands.Reserve c, final long nowMs)
+    {
+        final String id = c.reservationId();
+        final long expiresAtMs = nowMs + c.ttlSeconds() * 1000L;
+        final ReservationState pending = new ReservationState(id, ReservationPhase.PENDING, null, 1, nowMs,
+            expiresAtMs, expiresAtMs + retentionMs, c.fingerprint(), c.correlationId(), c.lines(), List.of());
+        final ReservationResult begin = reservations.executeOnKey(id, new ReservationProcessors.Begin(pending, nowMs));
+        switch (begin.code())
+        {
+            case MISMATCH:
+                return ReservationOutcome.of(ReservationOutcome.Code.FINGERPRINT_MISMATCH, null);
+            case EXISTS:
+                return ReservationOutcome.of(begin.state().phase() == ReservationPhase.PENDING ?
+                    ReservationOutcome.Code.IN_PROGRESS : ReservationOutcome.Code.REPLAYED, begin.state());
+            case CREATED:
+                break;
+            default:
+                throw new IllegalStateException("unexpected begin result " + begin);
+        }
+
+        final List<ReservationLine> lines = c.lines();
+        final List<KeyEffect> effects = new ArrayList<>(lines.size() * 2);
+        try
+        {
+            final List<CompletableFuture<KeyResult>> holds = new ArrayList<>(lines.size());
+            for (final ReservationLine line : lines)
+            {
+                holds.add(stock.submitToKey(new StockKey(line.sku(), line.location()),
+                    new StockProcessors.Hold(id, line.quantity(), expiresAtMs)).toCompletableFuture());
+            }
+            final boolean[] held = new boolean[lines.size()];
+            final List<ShortLine> shortLines = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++)
+            {
+                final ReservationLine line = lines.get(i);
+                final KeyResult r = holds.get(i).join();
+                switch (r.code())
+                {
+                    case APPLIED ->
+                    {
+                        held[i] = true;
+                        effects.add(effect(line.sku(), line.location(), r, KeyEffect.Kind.HOLD, id, line.quantity(),
+                            expiresAtMs, nowMs));
+                    }
+                    case ALREADY_HELD -> held[i] = true;
+                    case SHORT -> shortLines.add(new ShortLine(line.sku(), line.location(), line.quantity(),
+                        r.quantity()));
+                    default -> throw new IllegalStateException("unexpected hold result " + r);
+                }
+            }
+            if (shortLines.isEmpty())
+            {
+                final ReservationResult finish = reservations.executeOnKey(id,
+                    new ReservationProcessors.Finish(ReservationPhase.HELD, List.of(), nowMs));
+                if (finish.code() == ReservationResult.Code.TRANSITIONED)
+                {
+                    return new ReservationOutcome(ReservationOutcome.Code.HELD, finish.state(), effects);
+                }
+                // Expired (or lost) while its lines were being held: hand the units back.
+                applyToLines(id, lines, StockProcessors.ReleaseHold::new, KeyEffect.Kind.EXPIRE, nowMs, effects);
+                return new ReservationOutcome(ReservationOutcome.Code.REPLAYED, finish.state(), effects);
+            }
+            applyToLines(id, lines, StockProcessors.ReleaseHold::new, KeyEffect.Kind.RELEASE, nowMs, effects);
+            final ReservationResult finish = reservations.executeOnKey(id,
+                new ReservationProcessors.Finish(ReservationPhase.REJECTED, List.copyOf(shortLines), nowMs));
+            return new ReservationOutcome(ReservationOutcome.Code.REJECTED, finish.state(), effects);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("reservation {} failed part-way; compensating", id, ex);
+            try
+            {
+                applyToLines(id, lines, StockProcessors.ReleaseHold::new, KeyEffect.Kind.RELEASE, nowMs, effects);
+                reservations.executeOnKey(id, new ReservationProcessors.Abandon());
+            }
+            catch (final RuntimeException compensationFailure)
+            {
+                // The expiry sweep returns the holds at the reservation's expiry.
+                LOG.warn("compensation of reservation {} failed; the sweep will expire it", id, compensationFailure);
+            }
+            return new ReservationOutcome(ReservationOutcome.Code.FAILED, null, effects);
+        }
+    }
+
+    /** Runs one hold-ending processor on every line of a reservation in parallel; records what changed. */
+    private void applyToLines(final String id, final List<ReservationLine> lines,
+        final Function<String, StockProcessors.Base> processor, final KeyEffect.Kind kind, final long nowMs,
+        final List<KeyEffect> effects)
+    {
+        final List<CompletableFuture<KeyResult>> futures = new ArrayList<>(lines.size());
+        for (final ReservationLine line : lines)
+        {
+            futures.add(stock.submitToKey(new StockKey(line.sku(), line.location()), processor.apply(id))
+                .toCompletableFuture());
+        }
+        for (int i = 0; i < lines.size(); i++)
+        {
+            final KeyResult r = futures.get(i).join();
+            if (r.changed())
+            {
+                final ReservationLine line = lines.get(i);
+                effects.add(effect(line.sku(), line.location(), r, kind, id, r.quantity(), 0, nowMs));
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<ReservationOutcome> settle(final Commands.Settle c, final long nowMs)
+    {
+        return run(() -> settleFlow(c, nowMs));
+    }
+
+    private ReservationOutcome settleFlow(final Commands.Settle c, final long nowMs)
+    {
+        final boolean commit = c.action() == Commands.SettleAction.COMMIT;
+        final ReservationPhase target = commit ? ReservationPhase.COMMITTED : ReservationPhase.RELEASED;
+        final ReservationResult r = reservations.executeOnKey(c.reservationId(),
+            new ReservationProcessors.Settle(target, nowMs));
+        final List<KeyEffect> effects = new ArrayList<>();
+        switch (r.code())
+        {
+            case NOT_FOUND:
+                return ReservationOutcome.of(ReservationOutcome.Code.NOT_FOUND, null);
+            case NOT_ALLOWED:
+                return ReservationOutcome.of(r.state().phase() == ReservationPhase.PENDING ?
+                    ReservationOutcome.Code.IN_PROGRESS : ReservationOutcome.Code.NOT_HELD, r.state());
+            case EXPIRED_NOW:
+                applyToLines(c.reservationId(), r.state().lines(), StockProcessors.ReleaseHold::new,
+                    KeyEffect.Kind.EXPIRE, nowMs, effects);
+                return new ReservationOutcome(ReservationOutcome.Code.NOT_HELD, r.state(), effects);
+            case TRANSITIONED:
+            case ALREADY:
+                // Also on a repeat: finishes any line a failed first attempt left held (idempotent per line).
+                applyToLines(c.reservationId(), r.state().lines(),
+                    commit ? StockProcessors.CommitHold::new : StockProcessors.ReleaseHold::new,
+                    commit ? KeyEffect.Kind.COMMIT : KeyEffect.Kind.RELEASE, nowMs, effects);
+                return new ReservationOutcome(ReservationOutcome.Code.SETTLED, r.state(), effects);
+            default:
+                throw new IllegalStateException("unexpected settle result " + r);
+        }
+    }
+
+    @Override
+    public CompletableFuture<SweepOutcome> expireDue(final long nowMs, final int maxReservations)
+    {
+        return run(() -> sweep(nowMs, maxReservations));
+    }
+
+    private SweepOutcome sweep(final long nowMs, final int maxReservations)
+    {
+        final List<ReservationState> transitions = new ArrayList<>();
+        final List<KeyEffect> effects = new ArrayList<>();
+
+        final Set<String> due = reservations.keySet(Predicates.lessEqual("heldUntilMs", nowMs));
+        if (!due.isEmpty())
+        {
+            final Set<String> batch = new HashSet<>();
+            for (final String id : due)
+            {
+                if (batch.size() >= maxReservations)
+                {
+                    break;
+                }
+                batch.add(id);
+            }
+            final Map<String, ReservationResult> expired = reservations.executeOnKeys(batch,
+                new ReservationProcessors.Expire(nowMs));
+            for (final ReservationResult r : expired.values())
+            {
+                if (r.code() == ReservationResult.Code.TRANSITIONED)
+                {
+                    transitions.add(r.state());
+                    applyToLines(r.state().reservationId(), r.state().lines(), StockProcessors.ReleaseHold::new,
+                        KeyEffect.Kind.EXPIRE, nowMs, effects);
+                }
+            }
+        }
+
+        // Holds that outlived their expiry by the grace period were left by a flow that stopped half-way (a
+        // crash between deciding a reservation's phase and applying it to its lines): finish that flow.
+        final long cutoffMs = nowMs - LEFTOVER_GRACE_MS;
+        final Set<StockKey> overdue = stock.keySet(Predicates.lessEqual("earliestExpiryMs", cutoffMs));
+        int scanned = 0;
+        for (final StockKey key : overdue)
+        {
+            if (scanned++ >= MAX_LEFTOVER_KEYS_PER_SWEEP)
+            {
+                break;
+            }
+            final List<String> ids = stock.executeOnKey(key, new StockProcessors.ExpiredHoldsScan(cutoffMs));
+            for (final String id : ids)
+            {
+                final ReservationRecord record = reservations.get(id);
+                final ReservationPhase phase = record == null ? null : record.phase();
+                if (phase != null && phase.holdsStock())
+                {
+                    continue; // the reservation sweep above expires it
+                }
+                final boolean committed = phase == ReservationPhase.COMMITTED;
+                final KeyResult r = stock.executeOnKey(key, committed ?
+                    new StockProcessors.CommitHold(id) : new StockProcessors.ReleaseHold(id));
+                if (r.changed())
+                {
+                    final KeyEffect.Kind kind = committed ? KeyEffect.Kind.COMMIT :
+                        phase == ReservationPhase.RELEASED ? KeyEffect.Kind.RELEASE : KeyEffect.Kind.EXPIRE;
+                    effects.add(effect(key.getSku(), key.getLocation(), r, kind, id, r.quantity(), 0, nowMs));
+                    LOG.info("sweep finished a half-done {} of reservation {} on {}", kind, id, key);
+                }
+            }
+        }
+        return transitions.isEmpty() && effects.isEmpty() ? SweepOutcome.EMPTY :
+            new SweepOutcome(transitions, effects);
+    }
+
+    @Override
+    public CompletableFuture<Availability> availability(final String sku, final String location)
+    {
+        return run(() -> stock.executeOnKey(new StockKey(sku, location), new StockProcessors.View())
+            .availability(sku, location));
+    }
+
+    @Override
+    public CompletableFuture<SkuAvailability> availability(final String sku)
+    {
+        return run(() ->
+        {
+            final Map<StockKey, KeyResult> views = stock.executeOnEntries(new StockProcessors.View(),
+                Predicates.equal("sku", sku));
+            final List<Availability> locations = new ArrayList<>(views.size());
+            long available = 0;
+            for (final Map.Entry<StockKey, KeyResult> e : views.entrySet())
+            {
+                final Availability a = e.getValue().availability(sku, e.getKey().getLocation());
+                locations.add(a);
+                available += a.available();
+            }
+            locations.sort(Comparator.comparing(Availability::location));
+            return new SkuAvailability(sku, available, List.copyOf(locations));
+        });
+    }
+
+    @Override
+    public CompletableFuture<ReservationState> reservation(final String reservationId)
+    {
+        return run(() ->
+        {
+            final ReservationRecord record = reservations.get(reservationId);
+            return record == null ? null : record.state();
+        });
+    }
+
+    @Override
+    public void restore(final RecoveredState state)
+    {
+        final long nowMs = System.currentTimeMillis();
+        final Map<StockKey, StockRecord> batch = new HashMap<>();
+        for (final RecoveredState.Key key : state.keys())
+        {
+            final StockRecord record = new StockRecord(key.sku(), key.location());
+            record.setOnHand(key.onHand());
+            record.setSafetyStock(key.safetyStock());
+            record.setVersion(key.version());
+            for (final RecoveredState.Hold hold : key.holds())
+            {
+                record.addHold(hold.reservationId(), hold.quantity(), hold.expiresAtMs());
+            }
+            for (final RecoveredState.SeenRequest seen : key.seen())
+            {
+                record.seenRequests().put(seen.id(), new StockRecord.Seen(seen.atMs(), seen.fingerprint()));
+            }
+            batch.put(new StockKey(key.sku(), key.location()), record);
+            if (batch.size() >= RESTORE_BATCH)
+            {
+                stock.putAll(batch);
+                batch.clear();
+            }
+        }
+        stock.putAll(batch);
+        int restoredReservations = 0;
+        for (final ReservationState r : state.reservations())
+        {
+            final long ttlMs = Math.max(1, r.retainUntilMs() - nowMs);
+            reservations.set(r.reservationId(), new ReservationRecord(r), ttlMs, TimeUnit.MILLISECONDS);
+            if (++restoredReservations % 100_000 == 0)
+            {
+                LOG.info("restore: {} of {} reservations loaded", restoredReservations, state.reservations().size());
+            }
+        }
+        restored = true;
+    }
+
+    /** Marks the grid ready without a restore (a fresh node with an empty journal). */
+    public void markRestored()
+    {
+        restored = true;
+    }
+
+    @Override
+    public boolean isReady()
+    {
+        return restored && hazelcast.getLifecycleService().isRunning();
+    }
+
+    @Override
+    public void close()
+    {
+        restored = false;
+        workers.shutdown();
+        try
+        {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS))
+            {
+                workers.shutdownNow();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.stockgrid.grid;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.stockgrid.api.Availability;
+
+import java.io.IOException;
+
+/**
+ * What a stock entry processor answers: a result code, the record's scalars after it ran (its after-image), and
+ * the quantity it moved. {@code changed} is false when the processor left the record as it was.
+ */
+public final class KeyResult implements IdentifiedDataSerializable
+{
+    public enum Code
+    {
+        APPLIED,
+        DUPLICATE,
+        NEGATIVE_STOCK,
+        STOCK_LIMIT,
+        FINGERPRINT_MISMATCH,
+        /** A hold for this reservation was already on the record (a retried or re-executed hold). */
+        ALREADY_HELD,
+        /** Not enough available to hold; {@code quantity} is what was available. */
+        SHORT,
+        /** No hold for this reservation on the record: nothing to release or commit. */
+        NO_HOLD
+    }
+
+    private static final Code[] CODES = Code.values();
+
+    private Code code;
+    private boolean changed;
+    private long version;
+    private long onHand;
+    private long safetyStock;
+    private long reserved;
+    private long quantity;
+
+    public KeyResult()
+    {
+    }
+
+    KeyResult(final Code code, final boolean changed, final StockRecord record, final long quantity)
+    {
+        this.code = code;
+        this.changed = changed;
+        this.version = record == null ? 0 : record.version();
+        this.onHand = record == null ? 0 : record.onHand();
+        this.safetyStock = record == null ? 0 : record.safetyStock();
+        this.reserved = record == null ? 0 : record.reserved();
+        this.quantity = quantity;
+    }
+
+    public Code code()
+    {
+        return code;
+    }
+
+    public boolean changed()
+    {
+        return changed;
+    }
+
+    public long version()
+    {
+        return version;
+    }
+
+    public long onHand()
+    {
+        return onHand;
+    }
+
+    public long safetyStock()
+    {
+        return safetyStock;
+    }
+
+    public long reserved()
+    {
+        return reserved;
+    }
+
+    public long quantity()
+    {
+        return quantity;
+    }
+
+    public Availability availability(final String sku, final String location)
+    {
+        return Availability.of(sku, location, onHand, safetyStock, reserved);
+    }
+
+    @Override
+    public int getFactoryId()
+    {
+        return GridSerializers.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId()
+    {
+        return GridSerializers.KEY_RESULT;
+    }
+
+    @Override
+    public void writeData(final ObjectDataOutput out) throws IOException
+    {
+        out.writeByte(code.ordinal());
+        out.writeBoolean(changed);
+        out.writeLong(version);
+        out.writeLong(onHand);
+        out.writeLong(safetyStock);
+        out.writeLong(reserved);
+        out.writeLong(quantity);
+    }
+
+    @Override
+    public void readData(final ObjectDataInput in) throws IOException
+    {
+        code = CODES[in.readByte()];
+        changed = in.readBoolean();
+        version = in.readLong();
+        onHand = in.readLong();
+        safetyStock = in.readLong();
+        reserved = in.readLong();
+        quantity = in.readLong();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "KeyResult{" + code + " v" + version + " onHand=" + onHand + " reserved=" + reserved + " q=" + quantity
+            + '}';
+    }
+}

@@ -1,0 +1,351 @@
+package io.stockgrid.grid;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.ExtendedMapEntry;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.stockgrid.api.ShortLine;
+import io.stockgrid.ingest.ReservationPhase;
+import io.stockgrid.ingest.ReservationState;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The entry processors that decide a reservation's phase. The reservation record is the single place where commit,
+ * release and expiry race, and its partition thread serialises them: whichever runs first wins, the others see the
+ * outcome. Each is deterministic given its fields and idempotent, as the stock processors are.
+ */
+public final class ReservationProcessors
+{
+    private ReservationProcessors()
+    {
+    }
+
+    abstract static class Base
+        implements EntryProcessor<String, ReservationRecord, ReservationResult>, IdentifiedDataSerializable
+    {
+        @Override
+        public int getFactoryId()
+        {
+            return GridSerializers.FACTORY_ID;
+        }
+
+        /** Stores the record with a time-to-live that ends its idempotency memory at {@code retainUntilMs}. */
+        static void store(final Map.Entry<String, ReservationRecord> entry, final ReservationRecord record,
+            final long nowMs)
+        {
+            final long ttlMs = Math.max(1, record.state().retainUntilMs() - nowMs);
+            if (entry instanceof ExtendedMapEntry<String, ReservationRecord> extended)
+            {
+                extended.setValue(record, ttlMs, TimeUnit.MILLISECONDS);
+            }
+            else
+            {
+                entry.setValue(record);
+            }
+        }
+
+        static ReservationResult result(final ReservationResult.Code code, final ReservationRecord record)
+        {
+            return new ReservationResult(code, record == null ? null : record.state());
+        }
+    }
+
+    /**
+     * Starts a reservation: creates its PENDING record, or reports the one that exists (the same request again, or a
+     * different request reusing the id).
+     */
+    public static final class Begin extends Base
+    {
+        private ReservationState pending;
+        private long nowMs;
+
+        public Begin()
+        {
+        }
+
+        public Begin(final ReservationState pending, final long nowMs)
+        {
+            this.pending = pending;
+            this.nowMs = nowMs;
+        }
+
+        @Override
+        public ReservationResult process(final Map.Entry<String, ReservationRecord> entry)
+        {
+            final ReservationRecord existing = entry.getValue();
+            if (existing == null || (existing.state().retainUntilMs() < nowMs && !existing.phase().holdsStock()))
+            {
+                final ReservationRecord created = new ReservationRecord(pending);
+                store(entry, created, nowMs);
+                return result(ReservationResult.Code.CREATED, created);
+            }
+            return result(existing.state().fingerprint().equals(pending.fingerprint()) ?
+                ReservationResult.Code.EXISTS : ReservationResult.Code.MISMATCH, existing);
+        }
+
+        @Override
+        public int getClassId()
+        {
+            return GridSerializers.BEGIN_RESERVATION;
+        }
+
+        @Override
+        public void writeData(final ObjectDataOutput out) throws IOException
+        {
+            ReservationRecord.writeState(out, pending);
+            out.writeLong(nowMs);
+        }
+
+        @Override
+        public void readData(final ObjectDataInput in) throws IOException
+        {
+            pending = ReservationRecord.readState(in);
+            nowMs = in.readLong();
+        }
+    }
+
+    /**
+     * Ends the PENDING window with the outcome of the holds: HELD, or REJECTED with the short lines. If the record
+     * left PENDING meanwhile (the sweep expired it), only the first outcome is recorded and NOT_ALLOWED is answered,
+     * so the caller returns its holds.
+     */
+    public static final class Finish extends Base
+    {
+        private ReservationPhase outcome;
+        private List<ShortLine> shortLines;
+        private long nowMs;
+
+        public Finish()
+        {
+        }
+
+        public Finish(final ReservationPhase outcome, final List<ShortLine> shortLines, final long nowMs)
+        {
+            this.outcome = outcome;
+            this.shortLines = shortLines;
+            this.nowMs = nowMs;
+        }
+
+        @Override
+        public ReservationResult process(final Map.Entry<String, ReservationRecord> entry)
+        {
+            final ReservationRecord record = entry.getValue();
+            if (record == null)
+            {
+                return result(ReservationResult.Code.NOT_FOUND, null);
+            }
+            final ReservationState s = record.state();
+            if (s.phase() == ReservationPhase.PENDING)
+            {
+                final ReservationRecord finished = record.with(outcome, outcome, shortLines);
+                store(entry, finished, nowMs);
+                return result(ReservationResult.Code.TRANSITIONED, finished);
+            }
+            if (s.firstOutcome() == null)
+            {
+                final ReservationRecord noted = record.with(s.phase(), outcome, shortLines);
+                store(entry, noted, nowMs);
+                return result(ReservationResult.Code.NOT_ALLOWED, noted);
+            }
+            return result(ReservationResult.Code.ALREADY, record);
+        }
+
+        @Override
+        public int getClassId()
+        {
+            return GridSerializers.FINISH_RESERVATION;
+        }
+
+        @Override
+        public void writeData(final ObjectDataOutput out) throws IOException
+        {
+            out.writeByte(outcome.ordinal());
+            out.writeLong(nowMs);
+            out.writeInt(shortLines.size());
+            for (final ShortLine line : shortLines)
+            {
+                out.writeString(line.sku());
+                out.writeString(line.location());
+                out.writeLong(line.quantity());
+                out.writeLong(line.available());
+            }
+        }
+
+        @Override
+        public void readData(final ObjectDataInput in) throws IOException
+        {
+            outcome = ReservationPhase.of(in.readByte());
+            nowMs = in.readLong();
+            final int count = in.readInt();
+            final List<ShortLine> lines = new ArrayList<>(count);
+            for (int i = 0; i < count; i++)
+            {
+                lines.add(new ShortLine(in.readString(), in.readString(), in.readLong(), in.readLong()));
+            }
+            shortLines = List.copyOf(lines);
+        }
+    }
+
+    /**
+     * Commit or release: HELD moves to the target phase if not yet expired; a HELD reservation past its expiry is
+     * expired here and then (EXPIRED_NOW), so a late commit can never take units the sweep is about to return.
+     */
+    public static final class Settle extends Base
+    {
+        private ReservationPhase target;
+        private long nowMs;
+
+        public Settle()
+        {
+        }
+
+        public Settle(final ReservationPhase target, final long nowMs)
+        {
+            this.target = target;
+            this.nowMs = nowMs;
+        }
+
+        @Override
+        public ReservationResult process(final Map.Entry<String, ReservationRecord> entry)
+        {
+            final ReservationRecord record = entry.getValue();
+            if (record == null)
+            {
+                return result(ReservationResult.Code.NOT_FOUND, null);
+            }
+            final ReservationPhase phase = record.phase();
+            if (phase == target)
+            {
+                return result(ReservationResult.Code.ALREADY, record);
+            }
+            if (phase != ReservationPhase.HELD)
+            {
+                return result(ReservationResult.Code.NOT_ALLOWED, record);
+            }
+            if (nowMs >= record.state().expiresAtMs())
+            {
+                final ReservationRecord expired = record.with(ReservationPhase.EXPIRED, record.state().firstOutcome(),
+                    record.state().shortLines());
+                store(entry, expired, nowMs);
+                return result(ReservationResult.Code.EXPIRED_NOW, expired);
+            }
+            final ReservationRecord settled = record.with(target, record.state().firstOutcome(),
+                record.state().shortLines());
+            store(entry, settled, nowMs);
+            return result(ReservationResult.Code.TRANSITIONED, settled);
+        }
+
+        @Override
+        public int getClassId()
+        {
+            return GridSerializers.SETTLE_RESERVATION;
+        }
+
+        @Override
+        public void writeData(final ObjectDataOutput out) throws IOException
+        {
+            out.writeByte(target.ordinal());
+            out.writeLong(nowMs);
+        }
+
+        @Override
+        public void readData(final ObjectDataInput in) throws IOException
+        {
+            target = ReservationPhase.of(in.readByte());
+            nowMs = in.readLong();
+        }
+    }
+
+    /** The sweep's step: a HELD (or stuck PENDING) reservation at or past its expiry becomes EXPIRED. */
+    public static final class Expire extends Base
+    {
+        private long nowMs;
+
+        public Expire()
+        {
+        }
+
+        public Expire(final long nowMs)
+        {
+            this.nowMs = nowMs;
+        }
+
+        @Override
+        public ReservationResult process(final Map.Entry<String, ReservationRecord> entry)
+        {
+            final ReservationRecord record = entry.getValue();
+            if (record == null)
+            {
+                return result(ReservationResult.Code.NOT_FOUND, null);
+            }
+            if (!record.phase().holdsStock() || nowMs < record.state().expiresAtMs())
+            {
+                return result(ReservationResult.Code.NOT_ALLOWED, record);
+            }
+            final ReservationRecord expired = record.with(ReservationPhase.EXPIRED, record.state().firstOutcome(),
+                record.state().shortLines());
+            store(entry, expired, nowMs);
+            return result(ReservationResult.Code.TRANSITIONED, expired);
+        }
+
+        @Override
+        public int getClassId()
+        {
+            return GridSerializers.EXPIRE_RESERVATION;
+        }
+
+        @Override
+        public void writeData(final ObjectDataOutput out) throws IOException
+        {
+            out.writeLong(nowMs);
+        }
+
+        @Override
+        public void readData(final ObjectDataInput in) throws IOException
+        {
+            nowMs = in.readLong();
+        }
+    }
+
+    /** Forgets a PENDING reservation whose holds were compensated after a failure, so a retry starts afresh. */
+    public static final class Abandon extends Base
+    {
+        public Abandon()
+        {
+        }
+
+        @Override
+        public ReservationResult process(final Map.Entry<String, ReservationRecord> entry)
+        {
+            final ReservationRecord record = entry.getValue();
+            if (record == null || record.phase() != ReservationPhase.PENDING)
+            {
+                return result(ReservationResult.Code.NOT_ALLOWED, record);
+            }
+            entry.setValue(null);
+            return result(ReservationResult.Code.TRANSITIONED, record);
+        }
+
+        @Override
+        public int getClassId()
+        {
+            return GridSerializers.ABANDON_RESERVATION;
+        }
+
+        @Override
+        public void writeData(final ObjectDataOutput out)
+        {
+        }
+
+        @Override
+        public void readData(final ObjectDataInput in)
+        {
+        }
+    }
+}

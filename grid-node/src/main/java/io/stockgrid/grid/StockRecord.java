@@ -1,0 +1,277 @@
+package io.stockgrid.grid;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.stockgrid.api.Availability;
+
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The ATP record of one (sku, location), held in one IMap entry and changed only by entry processors on its
+ * partition thread. {@code reserved} always equals the sum of the holds; {@code version} rises by one with every
+ * change, so journal outcomes from any node can be put back in order.
+ */
+public final class StockRecord implements IdentifiedDataSerializable
+{
+    /**
+     * Most eventIds/returnIds remembered per key. Past it the oldest are forgotten before their retention ends; at
+     * one ERP delta per second per key the default 24 h retention needs 86,400, so size this with the feed rate.
+     */
+    static final int MAX_SEEN_PER_KEY = 100_000;
+    /** Expensive self-checks (sum of holds) run when assertions are on or -Dstockgrid.checks=true. */
+    static final boolean CHECKS = Boolean.getBoolean("stockgrid.checks") || StockRecord.class.desiredAssertionStatus();
+
+    private String sku;
+    private String location;
+    private long onHand;
+    private long safetyStock;
+    private long reserved;
+    private long version;
+    private long earliestExpiryMs = Long.MAX_VALUE;
+    private final LinkedHashMap<String, Hold> holds = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Seen> seen = new LinkedHashMap<>();
+
+    /** One reservation's hold on this record. */
+    public record Hold(long quantity, long expiresAtMs)
+    {
+    }
+
+    /** A remembered eventId or returnId. */
+    public record Seen(long atMs, long fingerprint)
+    {
+    }
+
+    public StockRecord()
+    {
+    }
+
+    public StockRecord(final String sku, final String location)
+    {
+        this.sku = sku;
+        this.location = location;
+    }
+
+    public String getSku()
+    {
+        return sku;
+    }
+
+    public String getLocation()
+    {
+        return location;
+    }
+
+    public long onHand()
+    {
+        return onHand;
+    }
+
+    public long safetyStock()
+    {
+        return safetyStock;
+    }
+
+    public long reserved()
+    {
+        return reserved;
+    }
+
+    public long version()
+    {
+        return version;
+    }
+
+    /** Indexed (SORTED) so the expiry sweep finds records with overdue holds without a full scan. */
+    public long getEarliestExpiryMs()
+    {
+        return earliestExpiryMs;
+    }
+
+    public long available()
+    {
+        return Availability.available(onHand, reserved, safetyStock);
+    }
+
+    public Availability toAvailability()
+    {
+        return Availability.of(sku, location, onHand, safetyStock, reserved);
+    }
+
+    public Map<String, Hold> holds()
+    {
+        return holds;
+    }
+
+    public Map<String, Seen> seenRequests()
+    {
+        return seen;
+    }
+
+    void setOnHand(final long onHand)
+    {
+        this.onHand = onHand;
+    }
+
+    void setSafetyStock(final long safetyStock)
+    {
+        this.safetyStock = safetyStock;
+    }
+
+    void setVersion(final long version)
+    {
+        this.version = version;
+    }
+
+    long nextVersion()
+    {
+        return ++version;
+    }
+
+    Hold hold(final String reservationId)
+    {
+        return holds.get(reservationId);
+    }
+
+    void addHold(final String reservationId, final long quantity, final long expiresAtMs)
+    {
+        holds.put(reservationId, new Hold(quantity, expiresAtMs));
+        reserved += quantity;
+        earliestExpiryMs = Math.min(earliestExpiryMs, expiresAtMs);
+        checkInvariants();
+    }
+
+    Hold removeHold(final String reservationId)
+    {
+        final Hold hold = holds.remove(reservationId);
+        if (hold != null)
+        {
+            reserved -= hold.quantity();
+            if (hold.expiresAtMs() == earliestExpiryMs)
+            {
+                long min = Long.MAX_VALUE;
+                for (final Hold h : holds.values())
+                {
+                    min = Math.min(min, h.expiresAtMs());
+                }
+                earliestExpiryMs = min;
+            }
+            checkInvariants();
+        }
+        return hold;
+    }
+
+    Seen seen(final String id)
+    {
+        return seen.get(id);
+    }
+
+    /** Remembers an applied eventId/returnId and forgets those past retention (or past the per-key bound). */
+    void remember(final String id, final long atMs, final long fingerprint, final long retentionMs)
+    {
+        seen.put(id, new Seen(atMs, fingerprint));
+        final Iterator<Seen> it = seen.values().iterator();
+        while (it.hasNext())
+        {
+            final Seen s = it.next();
+            if (seen.size() > MAX_SEEN_PER_KEY || s.atMs() + retentionMs < atMs)
+            {
+                it.remove();
+            }
+            else
+            {
+                break;
+            }
+        }
+    }
+
+    private void checkInvariants()
+    {
+        if (reserved < 0)
+        {
+            throw new IllegalStateException(this + ": reserved went negative");
+        }
+        if (CHECKS)
+        {
+            long sum = 0;
+            for (final Hold h : holds.values())
+            {
+                sum += h.quantity();
+            }
+            if (sum != reserved)
+            {
+                throw new IllegalStateException(this + ": reserved " + reserved + " != sum of holds " + sum);
+            }
+        }
+    }
+
+    @Override
+    public int getFactoryId()
+    {
+        return GridSerializers.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId()
+    {
+        return GridSerializers.STOCK_RECORD;
+    }
+
+    @Override
+    public void writeData(final ObjectDataOutput out) throws IOException
+    {
+        out.writeString(sku);
+        out.writeString(location);
+        out.writeLong(onHand);
+        out.writeLong(safetyStock);
+        out.writeLong(version);
+        out.writeInt(holds.size());
+        for (final Map.Entry<String, Hold> e : holds.entrySet())
+        {
+            out.writeString(e.getKey());
+            out.writeLong(e.getValue().quantity());
+            out.writeLong(e.getValue().expiresAtMs());
+        }
+        out.writeInt(seen.size());
+        for (final Map.Entry<String, Seen> e : seen.entrySet())
+        {
+            out.writeString(e.getKey());
+            out.writeLong(e.getValue().atMs());
+            out.writeLong(e.getValue().fingerprint());
+        }
+    }
+
+    @Override
+    public void readData(final ObjectDataInput in) throws IOException
+    {
+        sku = in.readString();
+        location = in.readString();
+        onHand = in.readLong();
+        safetyStock = in.readLong();
+        version = in.readLong();
+        holds.clear();
+        reserved = 0;
+        earliestExpiryMs = Long.MAX_VALUE;
+        final int holdCount = in.readInt();
+        for (int i = 0; i < holdCount; i++)
+        {
+            addHold(in.readString(), in.readLong(), in.readLong());
+        }
+        seen.clear();
+        final int seenCount = in.readInt();
+        for (int i = 0; i < seenCount; i++)
+        {
+            seen.put(in.readString(), new Seen(in.readLong(), in.readLong()));
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "StockRecord{" + sku + '@' + location + " v" + version + " onHand=" + onHand + " safety="
+            + safetyStock + " reserved=" + reserved + " holds=" + holds.size() + '}';
+    }
+}

@@ -1,0 +1,209 @@
+package io.stockgrid.node;
+
+import io.stockgrid.ingest.Journal;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A node's settings, resolved from command line, environment, config file and defaults, and checked all at once in
+ * {@link #conclude()}, with messages that name the setting and its value.
+ */
+public final class NodeConfig
+{
+    private final EnumMap<Setting, String> values = new EnumMap<>(Setting.class);
+
+    int httpPort;
+    String bindAddress;
+    Path dataDir;
+    int memberPort;
+    String clusterName;
+    Journal.Durability journalDurability;
+    int maxInFlight;
+    int workerThreads;
+    int ioThreads;
+    long idempotencyRetentionMs;
+    long expirySweepIntervalMs;
+    int expirySweepBatch;
+    long drainTimeoutMs;
+
+    public NodeConfig()
+    {
+        for (final Setting s : Setting.values())
+        {
+            values.put(s, s.defaultValue());
+        }
+    }
+
+    public NodeConfig set(final Setting setting, final String value)
+    {
+        values.put(setting, value);
+        return this;
+    }
+
+    public String get(final Setting setting)
+    {
+        return values.get(setting);
+    }
+
+    /**
+     * Resolves settings from the given sources; precedence command line, environment, config file, default.
+     *
+     * @throws ConfigException on an unknown flag, a missing value, an unreadable file, or an invalid value.
+     */
+    public static NodeConfig resolve(final String[] args, final Map<String, String> env)
+    {
+        final EnumMap<Setting, String> cli = new EnumMap<>(Setting.class);
+        for (int i = 0; i < args.length; i++)
+        {
+            final String arg = args[i];
+            if (!arg.startsWith("--"))
+            {
+                throw new ConfigException("unexpected argument '" + arg + "' (flags look like --http-port 8080)");
+            }
+            final int eq = arg.indexOf('=');
+            final String key = arg.substring(2, eq < 0 ? arg.length() : eq);
+            final Setting setting = Setting.ofKey(key);
+            if (setting == null)
+            {
+                throw new ConfigException("unknown flag --" + key + " (see --help)");
+            }
+            final String value;
+            if (eq >= 0)
+            {
+                value = arg.substring(eq + 1);
+            }
+            else if (i + 1 < args.length)
+            {
+                value = args[++i];
+            }
+            else
+            {
+                throw new ConfigException("flag --" + key + " needs a value");
+            }
+            cli.put(setting, value);
+        }
+
+        final NodeConfig config = new NodeConfig();
+        String file = cli.get(Setting.CONFIG);
+        if (file == null)
+        {
+            file = env.get(Setting.CONFIG.env());
+        }
+        if (file != null && !file.isBlank())
+        {
+            final Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8))
+            {
+                properties.load(reader);
+            }
+            catch (final IOException ex)
+            {
+                throw new ConfigException("config: cannot read '" + file + "': " + ex.getMessage());
+            }
+            for (final String key : properties.stringPropertyNames())
+            {
+                final Setting setting = Setting.ofKey(key);
+                if (setting == null || setting == Setting.CONFIG)
+                {
+                    throw new ConfigException("config file '" + file + "': unknown key '" + key + "'");
+                }
+                config.set(setting, properties.getProperty(key).trim());
+            }
+        }
+        for (final Setting s : Setting.values())
+        {
+            final String fromEnv = env.get(s.env());
+            if (fromEnv != null)
+            {
+                config.set(s, fromEnv);
+            }
+        }
+        cli.forEach(config::set);
+        return config.conclude();
+    }
+
+    /** Checks every setting once and fixes the typed values. */
+    public NodeConfig conclude()
+    {
+        httpPort = intIn(Setting.HTTP_PORT, 0, 65_535);
+        bindAddress = nonBlank(Setting.BIND_ADDRESS);
+        dataDir = Path.of(nonBlank(Setting.DATA_DIR));
+        memberPort = intIn(Setting.MEMBER_PORT, 1, 65_535);
+        clusterName = nonBlank(Setting.CLUSTER_NAME);
+        final String durability = nonBlank(Setting.JOURNAL_DURABILITY);
+        journalDurability = switch (durability)
+        {
+            case "mapped" -> Journal.Durability.MAPPED;
+            case "sync" -> Journal.Durability.SYNC;
+            default -> throw invalid(Setting.JOURNAL_DURABILITY, "must be 'mapped' or 'sync'");
+        };
+        maxInFlight = intIn(Setting.MAX_IN_FLIGHT, 1, 1_000_000);
+        workerThreads = intIn(Setting.WORKER_THREADS, 1, 1_024);
+        ioThreads = intIn(Setting.IO_THREADS, 1, 256);
+        idempotencyRetentionMs = intIn(Setting.IDEMPOTENCY_RETENTION_HOURS, 24, 24 * 365) * 3_600_000L;
+        expirySweepIntervalMs = intIn(Setting.EXPIRY_SWEEP_INTERVAL_MS, 10, 1_000);
+        expirySweepBatch = intIn(Setting.EXPIRY_SWEEP_BATCH, 1, 1_000_000);
+        drainTimeoutMs = intIn(Setting.DRAIN_TIMEOUT_SECONDS, 0, 3_600) * 1_000L;
+        return this;
+    }
+
+    public int httpPort()
+    {
+        return httpPort;
+    }
+
+    public Path dataDir()
+    {
+        return dataDir;
+    }
+
+    private String nonBlank(final Setting s)
+    {
+        final String v = values.get(s);
+        if (v == null || v.isBlank())
+        {
+            throw invalid(s, "must not be empty");
+        }
+        return v.trim();
+    }
+
+    private int intIn(final Setting s, final int min, final int max)
+    {
+        final String v = nonBlank(s);
+        final int parsed;
+        try
+        {
+            parsed = Integer.parseInt(v);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw invalid(s, "must be an integer in " + min + ".." + max);
+        }
+        if (parsed < min || parsed > max)
+        {
+            throw invalid(s, "must be in " + min + ".." + max);
+        }
+        return parsed;
+    }
+
+    private ConfigException invalid(final Setting s, final String rule)
+    {
+        return new ConfigException("setting " + s.flag() + " (" + s.env() + ") = '" + values.get(s) + "' " + rule);
+    }
+
+    /** A setting that cannot be used; the message says which and why. */
+    public static final class ConfigException extends RuntimeException
+    {
+        ConfigException(final String message)
+        {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.stockgrid.node;
+
+/**
+ * Every setting of a node: its command-line flag, environment variable, config-file key, default and meaning.
+ * This table is the single source for parsing, {@code --help}, and the README's configuration table.
+ * Precedence, highest first: command line, environment, config file ({@code --config}), default.
+ */
+public enum Setting
+{
+    HTTP_PORT("http-port", "8080", "HTTP port (0 picks a free one)"),
+    BIND_ADDRESS("bind-address", "127.0.0.1", "interface the HTTP door and the Hazelcast member bind to"),
+    DATA_DIR("data-dir", "./data", "directory of the journal and the node's lock file"),
+    CONFIG("config", "", "a properties file of these settings (keys as the flags, without the dashes)"),
+    MEMBER_PORT("member-port", "5701", "first Hazelcast member port tried (the next free one is taken)"),
+    CLUSTER_NAME("cluster-name", "stockgrid", "Hazelcast cluster name; members join only their own"),
+    JOURNAL_DURABILITY("journal-durability", "mapped",
+        "mapped: survive a process crash; sync: also msync each append, survive an OS crash"),
+    MAX_IN_FLIGHT("max-in-flight", "4096", "requests admitted at once; beyond it 503 OVERLOADED with Retry-After"),
+    WORKER_THREADS("worker-threads", "32", "threads that run call flows against the grid"),
+    IO_THREADS("io-threads", "2", "Netty event-loop threads of the HTTP door"),
+    IDEMPOTENCY_RETENTION_HOURS("idempotency-retention-hours", "24",
+        "how long reservation outcomes, eventIds and returnIds are remembered"),
+    EXPIRY_SWEEP_INTERVAL_MS("expiry-sweep-interval-ms", "200", "how often expired holds are returned"),
+    EXPIRY_SWEEP_BATCH("expiry-sweep-batch", "10000", "most reservations expired by one sweep"),
+    DRAIN_TIMEOUT_SECONDS("drain-timeout-seconds", "30", "on SIGTERM, how long in-flight requests may take");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(final String key, final String defaultValue, final String description)
+    {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The config-file key; the flag is {@code --key}. */
+    public String key()
+    {
+        return key;
+    }
+
+    public String flag()
+    {
+        return "--" + key;
+    }
+
+    public String env()
+    {
+        return "STOCKGRID_" + name();
+    }
+
+    public String defaultValue()
+    {
+        return defaultValue;
+    }
+
+    public String description()
+    {
+        return description;
+    }
+
+    public static Setting ofKey(final String key)
+    {
+        for (final Setting s : values())
+        {
+            if (s.key.equals(key))
+            {
+                return s;
+            }
+        }
+        return null;
+    }
+}

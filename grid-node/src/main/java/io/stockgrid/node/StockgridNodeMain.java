@@ -1,0 +1,70 @@
+package io.stockgrid.node;
+
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar stockgrid-node.jar [--flag value ...]}: runs one node until SIGTERM/SIGINT. */
+public final class StockgridNodeMain
+{
+    private StockgridNodeMain()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        // On 2 cores the common pool would have parallelism 1, and CompletableFuture then spawns a thread per async
+        // task. Set before anything touches ForkJoinPool; an explicit -D wins.
+        if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null)
+        {
+            System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
+                Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
+        }
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("hazelcast.phone.home.enabled", "false");
+        if (System.getProperty("org.slf4j.simpleLogger.showDateTime") == null)
+        {
+            System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+            System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
+        }
+        for (final String arg : args)
+        {
+            if (arg.equals("--help") || arg.equals("-h"))
+            {
+                printHelp();
+                return;
+            }
+        }
+        final NodeConfig config;
+        try
+        {
+            config = NodeConfig.resolve(args, System.getenv());
+        }
+        catch (final NodeConfig.ConfigException ex)
+        {
+            System.err.println("stockgrid: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        final StockgridNode node = StockgridNode.start(config);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            node.close();
+            stopped.countDown();
+        }, "stockgrid-shutdown"));
+        stopped.await();
+    }
+
+    static void printHelp()
+    {
+        final StringBuilder help = new StringBuilder(2048);
+        help.append("Usage: java -jar stockgrid-node.jar [--flag value | --flag=value ...]\n\n");
+        help.append("Each flag can also be set by its environment variable or, without the dashes, as a key in\n");
+        help.append("the --config properties file. Precedence: flag, environment, config file, default.\n\n");
+        for (final Setting s : Setting.values())
+        {
+            help.append(String.format("  %-32s %-42s default: %s%n      %s%n", s.flag(), s.env(),
+                s.defaultValue().isEmpty() ? "(none)" : s.defaultValue(), s.description()));
+        }
+        System.out.print(help);
+    }
+}

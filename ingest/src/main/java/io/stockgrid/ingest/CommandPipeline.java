@@ -1,0 +1,337 @@
+package io.stockgrid.ingest;
+
+import io.stockgrid.api.Availability;
+import io.stockgrid.api.SkuAvailability;
+import org.agrona.concurrent.EpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every front door goes through here. For a mutating call: admit it against the in-flight bound, journal the
+ * command, apply it to the grid, journal the outcome (with the key versions it produced), and only then complete the
+ * caller's future. A duplicate reservation that arrives while its first is in flight on this node shares the first's
+ * future, so it is answered exactly as the first.
+ */
+public final class CommandPipeline implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(CommandPipeline.class);
+
+    private final InventoryService service;
+    private final Journal journal;
+    private final EpochClock clock;
+    private final IngestMetrics metrics;
+    private final int maxInFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentHashMap<String, InFlightReserve> reservesInFlight = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper;
+    private volatile boolean accepting = true;
+
+    private record InFlightReserve(String fingerprint, CompletableFuture<ReservationOutcome> future)
+    {
+    }
+
+    public CommandPipeline(final InventoryService service, final Journal journal, final EpochClock clock,
+        final IngestMetrics metrics, final int maxInFlight)
+    {
+        if (maxInFlight < 1)
+        {
+            throw new IllegalArgumentException("maxInFlight must be >= 1: " + maxInFlight);
+        }
+        this.service = service;
+        this.journal = journal;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.maxInFlight = maxInFlight;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread t = new Thread(r, "stockgrid-expiry-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        metrics.registerJournal(journal);
+        metrics.registerInFlight(inFlight::get);
+    }
+
+    /**
+     * Runs the expiry sweep every {@code intervalMs}; each run expires at most {@code maxPerSweep} reservations.
+     */
+    public void startExpirySweeper(final long intervalMs, final int maxPerSweep)
+    {
+        sweeper.scheduleWithFixedDelay(() -> sweepOnce(maxPerSweep), intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** One expiry sweep, journaled like any other mutation. Public for tests that drive time by hand. */
+    public SweepOutcome sweepOnce(final int maxPerSweep)
+    {
+        if (!service.isReady())
+        {
+            return SweepOutcome.EMPTY;
+        }
+        try
+        {
+            final long nowMs = clock.time();
+            final SweepOutcome outcome = service.expireDue(nowMs, maxPerSweep).join();
+            if (!outcome.isEmpty())
+            {
+                journal.appendOutcome(0, JournalCodec.CMD_SWEEP, nowMs, 0, outcome.transitions(), outcome.effects());
+                metrics.recordEffects(outcome.effects());
+            }
+            return outcome;
+        }
+        catch (final RuntimeException ex)
+        {
+            // The sweep is idempotent and runs again in a moment; a failure must not stop the schedule.
+            LOG.warn("expiry sweep failed, will retry", ex);
+            return SweepOutcome.EMPTY;
+        }
+    }
+
+    public boolean isReady()
+    {
+        return accepting && service.isReady();
+    }
+
+    /** Stop admitting new work (readiness goes false); in-flight work still completes. */
+    public void stopAccepting()
+    {
+        accepting = false;
+    }
+
+    public int inFlight()
+    {
+        return inFlight.get();
+    }
+
+    public CompletableFuture<StockOutcome> setStock(final Commands.SetStock command)
+    {
+        return mutateStock(command, JournalCodec.CMD_SET_STOCK);
+    }
+
+    public CompletableFuture<StockOutcome> adjust(final Commands.Adjust command)
+    {
+        return mutateStock(command, JournalCodec.CMD_ADJUST);
+    }
+
+    public CompletableFuture<StockOutcome> acceptReturn(final Commands.Return command)
+    {
+        return mutateStock(command, JournalCodec.CMD_RETURN);
+    }
+
+    public CompletableFuture<ReservationOutcome> reserve(final Commands.Reserve command)
+    {
+        final InFlightReserve existing = reservesInFlight.get(command.reservationId());
+        if (existing != null)
+        {
+            return attach(existing, command);
+        }
+        final CompletableFuture<ReservationOutcome> gate = admit();
+        if (gate != null)
+        {
+            return gate;
+        }
+        final InFlightReserve mine = new InFlightReserve(command.fingerprint(), new CompletableFuture<>());
+        final InFlightReserve raced = reservesInFlight.putIfAbsent(command.reservationId(), mine);
+        if (raced != null)
+        {
+            inFlight.decrementAndGet();
+            return attach(raced, command);
+        }
+        try
+        {
+            final long nowMs = clock.time();
+            final long seq = journal.appendCommand(command, nowMs);
+            service.reserve(command, nowMs).whenComplete((outcome, error) ->
+            {
+                try
+                {
+                    if (error == null)
+                    {
+                        journalReservation(seq, JournalCodec.CMD_RESERVE, outcome);
+                    }
+                }
+                catch (final RuntimeException ex)
+                {
+                    error = ex;
+                }
+                finally
+                {
+                    reservesInFlight.remove(command.reservationId(), mine);
+                    inFlight.decrementAndGet();
+                }
+                complete(mine.future(), outcome, error);
+            });
+        }
+        catch (final RuntimeException ex)
+        {
+            reservesInFlight.remove(command.reservationId(), mine);
+            inFlight.decrementAndGet();
+            mine.future().completeExceptionally(ex);
+        }
+        return mine.future();
+    }
+
+    private static CompletableFuture<ReservationOutcome> attach(final InFlightReserve first,
+        final Commands.Reserve command)
+    {
+        if (!first.fingerprint().equals(command.fingerprint()))
+        {
+            return CompletableFuture.completedFuture(
+                ReservationOutcome.of(ReservationOutcome.Code.FINGERPRINT_MISMATCH, null));
+        }
+        return first.future();
+    }
+
+    public CompletableFuture<ReservationOutcome> settle(final Commands.Settle command)
+    {
+        final CompletableFuture<ReservationOutcome> gate = admit();
+        if (gate != null)
+        {
+            return gate;
+        }
+        final byte type = JournalCodec.commandType(command);
+        try
+        {
+            final long nowMs = clock.time();
+            final long seq = journal.appendCommand(command, nowMs);
+            return release(service.settle(command, nowMs).thenApply(outcome ->
+            {
+                journalReservation(seq, type, outcome);
+                return outcome;
+            }));
+        }
+        catch (final RuntimeException ex)
+        {
+            inFlight.decrementAndGet();
+            return CompletableFuture.failedFuture(ex);
+        }
+    }
+
+    public CompletableFuture<Availability> availability(final String sku, final String location)
+    {
+        final CompletableFuture<Availability> gate = admit();
+        return gate != null ? gate : release(service.availability(sku, location));
+    }
+
+    public CompletableFuture<SkuAvailability> availability(final String sku)
+    {
+        final CompletableFuture<SkuAvailability> gate = admit();
+        return gate != null ? gate : release(service.availability(sku));
+    }
+
+    public CompletableFuture<ReservationState> reservation(final String reservationId)
+    {
+        final CompletableFuture<ReservationState> gate = admit();
+        return gate != null ? gate : release(service.reservation(reservationId));
+    }
+
+    private CompletableFuture<StockOutcome> mutateStock(final Object command, final byte type)
+    {
+        final CompletableFuture<StockOutcome> gate = admit();
+        if (gate != null)
+        {
+            return gate;
+        }
+        try
+        {
+            final long nowMs = clock.time();
+            final long seq = journal.appendCommand(command, nowMs);
+            final CompletableFuture<StockOutcome> applied = switch (type)
+            {
+                case JournalCodec.CMD_SET_STOCK -> service.setStock((Commands.SetStock)command, nowMs);
+                case JournalCodec.CMD_ADJUST -> service.adjust((Commands.Adjust)command, nowMs);
+                default -> service.acceptReturn((Commands.Return)command, nowMs);
+            };
+            return release(applied.thenApply(outcome ->
+            {
+                journal.appendOutcome(seq, type, clock.time(), outcome.code().ordinal(), List.of(),
+                    outcome.effects());
+                return outcome;
+            }));
+        }
+        catch (final RuntimeException ex)
+        {
+            inFlight.decrementAndGet();
+            return CompletableFuture.failedFuture(ex);
+        }
+    }
+
+    private void journalReservation(final long seq, final byte type, final ReservationOutcome outcome)
+    {
+        final List<ReservationState> states = outcome.state() == null ? List.of() : List.of(outcome.state());
+        journal.appendOutcome(seq, type, clock.time(), outcome.code().ordinal(), states, outcome.effects());
+        metrics.recordEffects(outcome.effects());
+        metrics.recordReservation(outcome.code());
+    }
+
+    /** Returns null when admitted (the caller must release), else an already-failed future. */
+    private <T> CompletableFuture<T> admit()
+    {
+        if (!isReady())
+        {
+            return CompletableFuture.failedFuture(NotReady.INSTANCE);
+        }
+        if (inFlight.incrementAndGet() > maxInFlight)
+        {
+            inFlight.decrementAndGet();
+            metrics.recordOverload();
+            return CompletableFuture.failedFuture(Overloaded.INSTANCE);
+        }
+        return null;
+    }
+
+    private <T> CompletableFuture<T> release(final CompletableFuture<T> future)
+    {
+        return future.whenComplete((v, e) -> inFlight.decrementAndGet());
+    }
+
+    private static <T> void complete(final CompletableFuture<T> future, final T value, final Throwable error)
+    {
+        if (error != null)
+        {
+            future.completeExceptionally(error);
+        }
+        else
+        {
+            future.complete(value);
+        }
+    }
+
+    /** Waits up to {@code timeoutMs} for in-flight work to finish; returns true if it did. */
+    public boolean drain(final long timeoutMs) throws InterruptedException
+    {
+        stopAccepting();
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (inFlight.get() > 0)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    @Override
+    public void close()
+    {
+        stopAccepting();
+        sweeper.shutdownNow();
+        try
+        {
+            sweeper.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

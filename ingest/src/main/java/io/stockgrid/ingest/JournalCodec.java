@@ -1,0 +1,274 @@
+package io.stockgrid.ingest;
+
+import io.stockgrid.api.ReservationLine;
+import io.stockgrid.api.ReturnDisposition;
+import io.stockgrid.api.ShortLine;
+import net.openhft.chronicle.bytes.Bytes;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Byte layout of journal records. Every record is one Chronicle Queue document:
+ *
+ * <pre>
+ * COMMAND record (written before the grid is touched)
+ *   +0   byte   recordType = 1
+ *   +1   long   seq            journal-assigned, increasing
+ *   +9   long   atMs           epoch ms the ingest accepted it
+ *   +17  byte   commandType    see CMD_*
+ *   +18  ...    command fields (strings are stop-bit length + UTF-8)
+ *
+ * OUTCOME record (written after the grid answered, before the client is answered)
+ *   +0   byte   recordType = 2
+ *   +1   long   seq            of the command it answers (0 for an expiry sweep)
+ *   +9   long   atMs
+ *   +17  byte   commandType
+ *   +18  byte   code           ordinal of the outcome code
+ *   +19  int    reservationCount, then that many reservation states
+ *   ...  int    effectCount, then that many key effects
+ * </pre>
+ */
+final class JournalCodec
+{
+    static final byte RECORD_COMMAND = 1;
+    static final byte RECORD_OUTCOME = 2;
+
+    static final byte CMD_SET_STOCK = 1;
+    static final byte CMD_ADJUST = 2;
+    static final byte CMD_RETURN = 3;
+    static final byte CMD_RESERVE = 4;
+    static final byte CMD_COMMIT = 5;
+    static final byte CMD_RELEASE = 6;
+    static final byte CMD_SWEEP = 7;
+
+    /** Bounds applied when decoding, so a damaged record cannot make replay allocate without limit. */
+    static final int MAX_LIST = 1_000_000;
+
+    private JournalCodec()
+    {
+    }
+
+    static byte commandType(final Object command)
+    {
+        if (command instanceof Commands.SetStock)
+        {
+            return CMD_SET_STOCK;
+        }
+        if (command instanceof Commands.Adjust)
+        {
+            return CMD_ADJUST;
+        }
+        if (command instanceof Commands.Return)
+        {
+            return CMD_RETURN;
+        }
+        if (command instanceof Commands.Reserve)
+        {
+            return CMD_RESERVE;
+        }
+        if (command instanceof Commands.Settle settle)
+        {
+            return settle.action() == Commands.SettleAction.COMMIT ? CMD_COMMIT : CMD_RELEASE;
+        }
+        throw new IllegalArgumentException("not a command: " + command);
+    }
+
+    static void encodeCommand(final Bytes<?> out, final long seq, final long atMs, final Object command)
+    {
+        final byte type = commandType(command);
+        out.writeByte(RECORD_COMMAND);
+        out.writeLong(seq);
+        out.writeLong(atMs);
+        out.writeByte(type);
+        switch (type)
+        {
+            case CMD_SET_STOCK ->
+            {
+                final Commands.SetStock c = (Commands.SetStock)command;
+                out.writeUtf8(c.sku());
+                out.writeUtf8(c.location());
+                out.writeLong(c.onHand());
+                out.writeLong(c.safetyStock());
+            }
+            case CMD_ADJUST ->
+            {
+                final Commands.Adjust c = (Commands.Adjust)command;
+                out.writeUtf8(c.sku());
+                out.writeUtf8(c.location());
+                out.writeUtf8(c.eventId());
+                out.writeLong(c.delta());
+                out.writeUtf8(nonNull(c.reason()));
+            }
+            case CMD_RETURN ->
+            {
+                final Commands.Return c = (Commands.Return)command;
+                out.writeUtf8(c.returnId());
+                out.writeUtf8(c.sku());
+                out.writeUtf8(c.location());
+                out.writeLong(c.quantity());
+                out.writeByte((byte)c.disposition().ordinal());
+            }
+            case CMD_RESERVE ->
+            {
+                final Commands.Reserve c = (Commands.Reserve)command;
+                out.writeUtf8(c.reservationId());
+                out.writeInt(c.ttlSeconds());
+                out.writeUtf8(nonNull(c.correlationId()));
+                out.writeUtf8(c.fingerprint());
+                writeLines(out, c.lines());
+            }
+            default -> out.writeUtf8(((Commands.Settle)command).reservationId());
+        }
+    }
+
+    /** Decodes a command's fields after the 18-byte header; used by replay to report commands left in doubt. */
+    static Object decodeCommand(final Bytes<?> in, final byte type)
+    {
+        return switch (type)
+        {
+            case CMD_SET_STOCK -> new Commands.SetStock(in.readUtf8(), in.readUtf8(), in.readLong(), in.readLong());
+            case CMD_ADJUST -> new Commands.Adjust(in.readUtf8(), in.readUtf8(), in.readUtf8(), in.readLong(),
+                in.readUtf8());
+            case CMD_RETURN -> new Commands.Return(in.readUtf8(), in.readUtf8(), in.readUtf8(), in.readLong(),
+                ReturnDisposition.values()[in.readByte()]);
+            case CMD_RESERVE ->
+            {
+                final String id = in.readUtf8();
+                final int ttl = in.readInt();
+                final String correlationId = nullIfEmpty(in.readUtf8());
+                final String fingerprint = in.readUtf8();
+                yield new Commands.Reserve(id, readLines(in), ttl, correlationId, fingerprint);
+            }
+            case CMD_COMMIT -> new Commands.Settle(in.readUtf8(), Commands.SettleAction.COMMIT);
+            case CMD_RELEASE -> new Commands.Settle(in.readUtf8(), Commands.SettleAction.RELEASE);
+            default -> throw new IllegalStateException("unknown command type " + type);
+        };
+    }
+
+    static void encodeOutcome(final Bytes<?> out, final long seq, final long atMs, final byte commandType,
+        final int code, final List<ReservationState> reservations, final List<KeyEffect> effects)
+    {
+        out.writeByte(RECORD_OUTCOME);
+        out.writeLong(seq);
+        out.writeLong(atMs);
+        out.writeByte(commandType);
+        out.writeByte((byte)code);
+        out.writeInt(reservations.size());
+        for (final ReservationState r : reservations)
+        {
+            writeReservation(out, r);
+        }
+        out.writeInt(effects.size());
+        for (final KeyEffect e : effects)
+        {
+            writeEffect(out, e);
+        }
+    }
+
+    static void writeReservation(final Bytes<?> out, final ReservationState r)
+    {
+        out.writeUtf8(r.reservationId());
+        out.writeByte((byte)r.phase().ordinal());
+        out.writeByte((byte)(r.firstOutcome() == null ? -1 : r.firstOutcome().ordinal()));
+        out.writeLong(r.version());
+        out.writeLong(r.createdAtMs());
+        out.writeLong(r.expiresAtMs());
+        out.writeLong(r.retainUntilMs());
+        out.writeUtf8(r.fingerprint());
+        out.writeUtf8(nonNull(r.correlationId()));
+        writeLines(out, r.lines());
+        out.writeInt(r.shortLines().size());
+        for (final ShortLine s : r.shortLines())
+        {
+            out.writeUtf8(s.sku());
+            out.writeUtf8(s.location());
+            out.writeLong(s.quantity());
+            out.writeLong(s.available());
+        }
+    }
+
+    static ReservationState readReservation(final Bytes<?> in)
+    {
+        final String id = in.readUtf8();
+        final ReservationPhase phase = ReservationPhase.of(in.readByte());
+        final byte first = in.readByte();
+        final long version = in.readLong();
+        final long createdAtMs = in.readLong();
+        final long expiresAtMs = in.readLong();
+        final long retainUntilMs = in.readLong();
+        final String fingerprint = in.readUtf8();
+        final String correlationId = nullIfEmpty(in.readUtf8());
+        final List<ReservationLine> lines = readLines(in);
+        final int shortCount = checkedCount(in.readInt());
+        final List<ShortLine> shortLines = new ArrayList<>(shortCount);
+        for (int i = 0; i < shortCount; i++)
+        {
+            shortLines.add(new ShortLine(in.readUtf8(), in.readUtf8(), in.readLong(), in.readLong()));
+        }
+        return new ReservationState(id, phase, first < 0 ? null : ReservationPhase.of(first), version, createdAtMs,
+            expiresAtMs, retainUntilMs, fingerprint, correlationId, List.copyOf(lines), List.copyOf(shortLines));
+    }
+
+    static void writeEffect(final Bytes<?> out, final KeyEffect e)
+    {
+        out.writeUtf8(e.sku());
+        out.writeUtf8(e.location());
+        out.writeLong(e.version());
+        out.writeLong(e.onHand());
+        out.writeLong(e.safetyStock());
+        out.writeLong(e.reserved());
+        out.writeByte((byte)e.kind().ordinal());
+        out.writeUtf8(nonNull(e.ref()));
+        out.writeLong(e.quantity());
+        out.writeLong(e.expiresAtMs());
+        out.writeLong(e.atMs());
+    }
+
+    static KeyEffect readEffect(final Bytes<?> in)
+    {
+        return new KeyEffect(in.readUtf8(), in.readUtf8(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+            KeyEffect.Kind.of(in.readByte()), in.readUtf8(), in.readLong(), in.readLong(), in.readLong());
+    }
+
+    static int checkedCount(final int count)
+    {
+        if (count < 0 || count > MAX_LIST)
+        {
+            throw new IllegalStateException("journal record count out of range: " + count);
+        }
+        return count;
+    }
+
+    private static void writeLines(final Bytes<?> out, final List<ReservationLine> lines)
+    {
+        out.writeInt(lines.size());
+        for (final ReservationLine line : lines)
+        {
+            out.writeUtf8(line.sku());
+            out.writeUtf8(line.location());
+            out.writeLong(line.quantity());
+        }
+    }
+
+    private static List<ReservationLine> readLines(final Bytes<?> in)
+    {
+        final int count = checkedCount(in.readInt());
+        final List<ReservationLine> lines = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            lines.add(new ReservationLine(in.readUtf8(), in.readUtf8(), in.readLong()));
+        }
+        return lines;
+    }
+
+    private static String nonNull(final String s)
+    {
+        return s == null ? "" : s;
+    }
+
+    private static String nullIfEmpty(final String s)
+    {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

@@ -1,0 +1,412 @@
+package io.stockgrid.ingest.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.stockgrid.api.Availability;
+import io.stockgrid.api.ErrorCode;
+import io.stockgrid.api.OpenApi;
+import io.stockgrid.ingest.CommandPipeline;
+import io.stockgrid.ingest.Commands;
+import io.stockgrid.ingest.IngestMetrics;
+import io.stockgrid.ingest.NotReady;
+import io.stockgrid.ingest.Overloaded;
+import io.stockgrid.ingest.ReservationOutcome;
+import io.stockgrid.ingest.ReservationPhase;
+import io.stockgrid.ingest.ReservationState;
+import io.stockgrid.ingest.StockOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * HTTP v1 for one connection: routes a request, validates it, hands it to the pipeline, and writes the answer.
+ * Answers complete on other threads and possibly out of order; HTTP/1.1 pipelining needs them in request order, so
+ * each request takes a slot in a bounded FIFO and answers leave from its head. When the FIFO is full the connection
+ * stops reading until answers drain.
+ */
+final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
+{
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApiHandler.class);
+    static final int MAX_PIPELINED_REQUESTS = 32;
+    private static final String JSON = "application/json";
+    private static final String YAML = "application/yaml";
+
+    private final CommandPipeline pipeline;
+    private final IngestMetrics metrics;
+    private final byte[] openApiYaml;
+    private final ArrayDeque<Slot> slots = new ArrayDeque<>(MAX_PIPELINED_REQUESTS);
+    private ChannelHandlerContext ctx;
+
+    private static final class Slot
+    {
+        final long startNs;
+        final boolean keepAlive;
+        String endpoint = "unmatched";
+        FullHttpResponse response;
+
+        Slot(final long startNs, final boolean keepAlive)
+        {
+            this.startNs = startNs;
+            this.keepAlive = keepAlive;
+        }
+    }
+
+    HttpApiHandler(final CommandPipeline pipeline, final IngestMetrics metrics, final byte[] openApiYaml)
+    {
+        super(true);
+        this.pipeline = pipeline;
+        this.metrics = metrics;
+        this.openApiYaml = openApiYaml;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        this.ctx = ctx;
+    }
+
+    @Override
+    protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        final Slot slot = new Slot(System.nanoTime(), HttpUtil.isKeepAlive(request));
+        slots.addLast(slot);
+        if (slots.size() >= MAX_PIPELINED_REQUESTS)
+        {
+            ctx.channel().config().setAutoRead(false);
+        }
+        try
+        {
+            handle(request, slot);
+        }
+        catch (final BadRequest ex)
+        {
+            respondError(slot, ErrorCode.INVALID_REQUEST, ex.getMessage());
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("unexpected failure handling {} {}", request.method(), request.uri(), ex);
+            respondError(slot, ErrorCode.INTERNAL_ERROR, "internal error");
+        }
+    }
+
+    private void handle(final FullHttpRequest request, final Slot slot) throws BadRequest
+    {
+        if (request.decoderResult().isFailure())
+        {
+            throw new BadRequest("malformed HTTP request");
+        }
+        final String[] segments = pathSegments(request.uri());
+        final Route.Match match = Route.find(request.method().name(), segments);
+        if (match == null)
+        {
+            respondError(slot, ErrorCode.NOT_FOUND, "no such path: " + new QueryStringDecoder(request.uri()).path());
+            return;
+        }
+        if (match.route() == null)
+        {
+            final FullHttpResponse response = response(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                JsonResponses.error(ErrorCode.METHOD_NOT_ALLOWED, request.method().name() + " is not allowed here; "
+                    + "allowed: " + String.join(", ", match.allowedMethods())), JSON);
+            response.headers().set(HttpHeaderNames.ALLOW, String.join(", ", match.allowedMethods()));
+            complete(slot, response);
+            return;
+        }
+        final Route route = match.route();
+        slot.endpoint = route.endpoint();
+        final List<String> params = match.params();
+        byte[] body = null;
+        if (route.hasBody())
+        {
+            final String mime = String.valueOf(HttpUtil.getMimeType(request));
+            if (!JSON.equalsIgnoreCase(mime))
+            {
+                respondError(slot, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+                return;
+            }
+            body = new byte[request.content().readableBytes()];
+            request.content().readBytes(body);
+        }
+        final String correlationId = request.headers().get("X-Correlation-Id");
+        switch (route)
+        {
+            case SET_STOCK ->
+            {
+                final String sku = JsonRequests.pathKeyPart("sku", params.get(0));
+                final String location = JsonRequests.pathKeyPart("location", params.get(1));
+                answerStock(slot, pipeline.setStock(JsonRequests.setStock(sku, location, body)));
+            }
+            case ADJUST_STOCK ->
+            {
+                final String sku = JsonRequests.pathKeyPart("sku", params.get(0));
+                final String location = JsonRequests.pathKeyPart("location", params.get(1));
+                answerStock(slot, pipeline.adjust(JsonRequests.adjust(sku, location, body)));
+            }
+            case RETURN -> answerStock(slot, pipeline.acceptReturn(JsonRequests.returnOf(body)));
+            case AVAILABILITY ->
+            {
+                final String sku = JsonRequests.pathKeyPart("sku", params.get(0));
+                final String location = JsonRequests.pathKeyPart("location", params.get(1));
+                answer(slot, pipeline.availability(sku, location),
+                    a -> response(HttpResponseStatus.OK, JsonResponses.availability(a), JSON));
+            }
+            case SKU_AVAILABILITY ->
+            {
+                final String sku = JsonRequests.pathKeyPart("sku", params.get(0));
+                answer(slot, pipeline.availability(sku),
+                    s -> response(HttpResponseStatus.OK, JsonResponses.skuAvailability(s), JSON));
+            }
+            case RESERVE -> answer(slot, pipeline.reserve(JsonRequests.reserve(body, correlationId)),
+                HttpApiHandler::reserveResponse);
+            case GET_RESERVATION ->
+            {
+                final String id = JsonRequests.pathRequestId("reservationId", params.get(0));
+                answer(slot, pipeline.reservation(id), r -> r == null || r.phase() == ReservationPhase.PENDING ?
+                    errorResponse(ErrorCode.RESERVATION_NOT_FOUND, "no reservation " + id) :
+                    response(HttpResponseStatus.OK, JsonResponses.reservation(r.current()), JSON));
+            }
+            case COMMIT, RELEASE ->
+            {
+                final String id = JsonRequests.pathRequestId("reservationId", params.get(0));
+                final Commands.SettleAction action = route == Route.COMMIT ?
+                    Commands.SettleAction.COMMIT : Commands.SettleAction.RELEASE;
+                answer(slot, pipeline.settle(new Commands.Settle(id, action)), o -> settleResponse(id, o));
+            }
+            case OPENAPI -> complete(slot, response(HttpResponseStatus.OK, openApiYaml, YAML));
+            case LIVE -> complete(slot, response(HttpResponseStatus.OK, JsonResponses.health("UP"), JSON));
+            case READY -> complete(slot, pipeline.isReady() ?
+                response(HttpResponseStatus.OK, JsonResponses.health("READY"), JSON) :
+                response(HttpResponseStatus.SERVICE_UNAVAILABLE, JsonResponses.health("NOT_READY"), JSON));
+            case METRICS -> complete(slot, response(HttpResponseStatus.OK, metrics.scrape(), metrics.contentType()));
+        }
+    }
+
+    private static FullHttpResponse reserveResponse(final ReservationOutcome o)
+    {
+        return switch (o.code())
+        {
+            case HELD, REJECTED, REPLAYED -> o.state().firstOutcome() == ReservationPhase.REJECTED ?
+                response(HttpResponseStatus.CONFLICT, JsonResponses.rejected(o.state().asFirstAnswered()), JSON) :
+                response(HttpResponseStatus.CREATED, JsonResponses.reservation(o.state().asFirstAnswered()), JSON);
+            case IN_PROGRESS -> errorResponse(ErrorCode.REQUEST_IN_PROGRESS,
+                "reservation is being made by another call; retry shortly");
+            case FINGERPRINT_MISMATCH -> errorResponse(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                "reservationId was already used for a different request");
+            case FAILED -> errorResponse(ErrorCode.UNAVAILABLE,
+                "the grid failed part-way; nothing is held; retry with the same reservationId");
+            default -> throw new IllegalStateException("unexpected reserve outcome " + o.code());
+        };
+    }
+
+    private static FullHttpResponse settleResponse(final String id, final ReservationOutcome o)
+    {
+        return switch (o.code())
+        {
+            case SETTLED -> response(HttpResponseStatus.OK, JsonResponses.reservation(o.state().current()), JSON);
+            case NOT_FOUND -> errorResponse(ErrorCode.RESERVATION_NOT_FOUND, "no reservation " + id);
+            case NOT_HELD -> response(HttpResponseStatus.CONFLICT,
+                JsonResponses.notHeld(id, o.state().phase().name()), JSON);
+            case IN_PROGRESS -> errorResponse(ErrorCode.REQUEST_IN_PROGRESS,
+                "reservation " + id + " is still being made; retry shortly");
+            case FAILED -> errorResponse(ErrorCode.UNAVAILABLE,
+                "the grid failed part-way; retry with the same reservationId");
+            default -> throw new IllegalStateException("unexpected settle outcome " + o.code());
+        };
+    }
+
+    private void answerStock(final Slot slot, final CompletableFuture<StockOutcome> future)
+    {
+        answer(slot, future, o ->
+        {
+            final Availability a = o.availability();
+            return switch (o.code())
+            {
+                case APPLIED, DUPLICATE -> response(HttpResponseStatus.OK, JsonResponses.availability(a), JSON);
+                case NEGATIVE_STOCK -> errorResponse(ErrorCode.NEGATIVE_STOCK,
+                    "the change would make onHand negative (onHand is " + a.onHand() + "); nothing applied");
+                case STOCK_LIMIT -> errorResponse(ErrorCode.STOCK_LIMIT_EXCEEDED,
+                    "the change would take onHand above 1000000000 (onHand is " + a.onHand() + "); nothing applied");
+                case FINGERPRINT_MISMATCH -> errorResponse(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "this id was already used for a different change; nothing applied");
+            };
+        });
+    }
+
+    private <T> void answer(final Slot slot, final CompletableFuture<T> future,
+        final Function<T, FullHttpResponse> render)
+    {
+        future.whenComplete((value, error) ->
+        {
+            FullHttpResponse response;
+            if (error == null)
+            {
+                try
+                {
+                    response = render.apply(value);
+                }
+                catch (final RuntimeException ex)
+                {
+                    LOG.error("failed to render an answer", ex);
+                    response = errorResponse(ErrorCode.INTERNAL_ERROR, "internal error");
+                }
+            }
+            else
+            {
+                response = failureResponse(error);
+            }
+            final FullHttpResponse answer = response;
+            if (ctx.executor().inEventLoop())
+            {
+                complete(slot, answer);
+            }
+            else
+            {
+                ctx.executor().execute(() -> complete(slot, answer));
+            }
+        });
+    }
+
+    private static FullHttpResponse failureResponse(final Throwable error)
+    {
+        final Throwable cause = error instanceof CompletionException && error.getCause() != null ?
+            error.getCause() : error;
+        if (cause instanceof Overloaded)
+        {
+            final FullHttpResponse response = errorResponse(ErrorCode.OVERLOADED,
+                "the node's in-flight work is full; try again shortly");
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+            return response;
+        }
+        if (cause instanceof NotReady)
+        {
+            final FullHttpResponse response = errorResponse(ErrorCode.NOT_READY, "the node is not ready");
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+            return response;
+        }
+        LOG.warn("request failed in the grid", cause);
+        final FullHttpResponse response = errorResponse(ErrorCode.UNAVAILABLE,
+            "the grid could not complete the call; retry with the same id");
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+        return response;
+    }
+
+    private void respondError(final Slot slot, final ErrorCode code, final String message)
+    {
+        complete(slot, errorResponse(code, message));
+    }
+
+    private static FullHttpResponse errorResponse(final ErrorCode code, final String message)
+    {
+        return response(HttpResponseStatus.valueOf(code.httpStatus()), JsonResponses.error(code, message), JSON);
+    }
+
+    static FullHttpResponse response(final HttpResponseStatus status, final byte[] body, final String contentType)
+    {
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+            Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return response;
+    }
+
+    /** Event loop only: records the answer and writes every answer that is now at the head, in order. */
+    private void complete(final Slot slot, final FullHttpResponse response)
+    {
+        slot.response = response;
+        boolean wrote = false;
+        while (!slots.isEmpty() && slots.peekFirst().response != null)
+        {
+            final Slot head = slots.pollFirst();
+            final int code = head.response.status().code();
+            metrics.recordRequest(head.endpoint, code, System.nanoTime() - head.startNs);
+            if (head.keepAlive)
+            {
+                head.response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                ctx.write(head.response);
+                wrote = true;
+            }
+            else
+            {
+                head.response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ctx.writeAndFlush(head.response).addListener(ChannelFutureListener.CLOSE);
+                wrote = false;
+                for (final Slot dropped : slots)
+                {
+                    if (dropped.response != null)
+                    {
+                        dropped.response.release();
+                    }
+                }
+                slots.clear();
+                return;
+            }
+        }
+        if (wrote)
+        {
+            ctx.flush();
+        }
+        if (slots.size() < MAX_PIPELINED_REQUESTS && !ctx.channel().config().isAutoRead())
+        {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private static String[] pathSegments(final String uri) throws BadRequest
+    {
+        final String rawPath = new QueryStringDecoder(uri).rawPath();
+        if (rawPath.isEmpty() || rawPath.charAt(0) != '/')
+        {
+            throw new BadRequest("request target must be an absolute path");
+        }
+        final String[] segments = rawPath.substring(1).split("/", -1);
+        try
+        {
+            for (int i = 0; i < segments.length; i++)
+            {
+                segments[i] = QueryStringDecoder.decodeComponent(segments[i], StandardCharsets.UTF_8);
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new BadRequest("malformed percent-encoding in path");
+        }
+        return segments;
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+    {
+        for (final Slot slot : slots)
+        {
+            if (slot.response != null)
+            {
+                slot.response.release();
+            }
+        }
+        slots.clear();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        LOG.debug("connection error, closing", cause);
+        ctx.close();
+    }
+}

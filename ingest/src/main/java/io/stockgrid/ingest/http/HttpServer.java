@@ -1,0 +1,125 @@
+package io.stockgrid.ingest.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.stockgrid.api.ErrorCode;
+import io.stockgrid.api.Limits;
+import io.stockgrid.api.OpenApi;
+import io.stockgrid.ingest.CommandPipeline;
+import io.stockgrid.ingest.IngestMetrics;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/** The HTTP/1.1 front door (JSON API v1, health, metrics), on Netty. */
+public final class HttpServer implements AutoCloseable
+{
+    private static final int MAX_INITIAL_LINE_BYTES = 4096;
+    private static final int MAX_HEADER_BYTES = 8192;
+    private static final int IDLE_SECONDS = 120;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    public HttpServer(final String bindAddress, final int port, final int ioThreads, final CommandPipeline pipeline,
+        final IngestMetrics metrics) throws InterruptedException
+    {
+        final byte[] openApi = OpenApi.yamlBytes();
+        group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        try
+        {
+            channel = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>()
+                {
+                    @Override
+                    protected void initChannel(final SocketChannel ch)
+                    {
+                        ch.pipeline()
+                            .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS))
+                            .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 8192))
+                            .addLast(new BoundedAggregator())
+                            .addLast(new HttpApiHandler(pipeline, metrics, openApi));
+                    }
+
+                    @Override
+                    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
+                    {
+                        if (evt instanceof IdleStateEvent)
+                        {
+                            ctx.close();
+                        }
+                    }
+                })
+                .bind(new InetSocketAddress(bindAddress, port)).sync().channel();
+        }
+        catch (final InterruptedException | RuntimeException ex)
+        {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw ex;
+        }
+    }
+
+    /** The port actually bound (useful when asked for port 0). */
+    public int port()
+    {
+        return ((InetSocketAddress)channel.localAddress()).getPort();
+    }
+
+    /** Stops accepting connections; open connections are closed with the event loops. */
+    @Override
+    public void close()
+    {
+        channel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    /** Aggregates bodies up to 64 KiB; a larger one is answered 413 with the v1 error object, then closed. */
+    private static final class BoundedAggregator extends HttpObjectAggregator
+    {
+        BoundedAggregator()
+        {
+            super(Limits.BODY_BYTES_MAX);
+        }
+
+        @Override
+        protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized)
+            throws Exception
+        {
+            if (oversized instanceof HttpRequest)
+            {
+                final FullHttpResponse response = HttpApiHandler.response(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    JsonResponses.error(ErrorCode.PAYLOAD_TOO_LARGE,
+                        "request body exceeds " + Limits.BODY_BYTES_MAX + " bytes"), "application/json");
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+            else
+            {
+                super.handleOversizedMessage(ctx, oversized);
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package io.stockgrid.ingest.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.stockgrid.api.Limits;
+import io.stockgrid.api.ReservationLine;
+import io.stockgrid.api.ReturnDisposition;
+import io.stockgrid.ingest.Commands;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns HTTP v1 JSON bodies into validated commands. Every refusal names the field and the rule it broke; unknown
+ * fields are ignored so that clients may send newer fields to older nodes.
+ */
+final class JsonRequests
+{
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        .build();
+
+    private JsonRequests()
+    {
+    }
+
+    static JsonNode parseObject(final byte[] body) throws BadRequest
+    {
+        if (body.length == 0)
+        {
+            throw new BadRequest("request body is required");
+        }
+        final JsonNode node;
+        try
+        {
+            node = MAPPER.readTree(body);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new BadRequest("malformed JSON: " + ex.getOriginalMessage());
+        }
+        catch (final IOException ex)
+        {
+            throw new BadRequest("unreadable body: " + ex.getMessage());
+        }
+        if (node == null || !node.isObject())
+        {
+            throw new BadRequest("request body must be a JSON object");
+        }
+        return node;
+    }
+
+    static String pathKeyPart(final String name, final String value) throws BadRequest
+    {
+        if (!Limits.isKeyPart(value))
+        {
+            throw new BadRequest("path parameter '" + name + "' must be 1..64 chars of [A-Za-z0-9._-]");
+        }
+        return value;
+    }
+
+    static String pathRequestId(final String name, final String value) throws BadRequest
+    {
+        if (!Limits.isRequestId(value))
+        {
+            throw new BadRequest("path parameter '" + name + "' must be 1..128 chars of [A-Za-z0-9._:-]");
+        }
+        return value;
+    }
+
+    static Commands.SetStock setStock(final String sku, final String location, final byte[] body) throws BadRequest
+    {
+        final JsonNode node = parseObject(body);
+        final long onHand = requireLong(node, "onHand", "onHand", Limits.STOCK_MIN, Limits.STOCK_MAX);
+        final long safetyStock = node.has("safetyStock") ?
+            requireLong(node, "safetyStock", "safetyStock", Limits.STOCK_MIN, Limits.STOCK_MAX) : -1;
+        return new Commands.SetStock(sku, location, onHand, safetyStock);
+    }
+
+    static Commands.Adjust adjust(final String sku, final String location, final byte[] body) throws BadRequest
+    {
+        final JsonNode node = parseObject(body);
+        final String eventId = requireString(node, "eventId", "eventId", Limits.REQUEST_ID,
+            "1..128 chars of [A-Za-z0-9._:-]");
+        final long delta = requireLong(node, "delta", "delta", -Limits.DELTA_ABS_MAX, Limits.DELTA_ABS_MAX);
+        if (delta == 0)
+        {
+            throw new BadRequest("field 'delta' must not be 0");
+        }
+        final String reason = optionalText(node, "reason", Limits.REASON_CHARS_MAX);
+        return new Commands.Adjust(sku, location, eventId, delta, reason);
+    }
+
+    static Commands.Return returnOf(final byte[] body) throws BadRequest
+    {
+        final JsonNode node = parseObject(body);
+        final String returnId = requireString(node, "returnId", "returnId", Limits.REQUEST_ID,
+            "1..128 chars of [A-Za-z0-9._:-]");
+        final String sku = requireString(node, "sku", "sku", Limits.KEY_PART, "1..64 chars of [A-Za-z0-9._-]");
+        final String location = requireString(node, "location", "location", Limits.KEY_PART,
+            "1..64 chars of [A-Za-z0-9._-]");
+        final long quantity = requireLong(node, "quantity", "quantity", Limits.LINE_QUANTITY_MIN,
+            Limits.LINE_QUANTITY_MAX);
+        final JsonNode d = node.get("disposition");
+        if (d == null || !d.isTextual())
+        {
+            throw new BadRequest("field 'disposition' is required and must be \"RESTOCK\" or \"DAMAGED\"");
+        }
+        final ReturnDisposition disposition;
+        try
+        {
+            disposition = ReturnDisposition.valueOf(d.textValue());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new BadRequest("field 'disposition' must be \"RESTOCK\" or \"DAMAGED\"");
+        }
+        return new Commands.Return(returnId, sku, location, quantity, disposition);
+    }
+
+    static Commands.Reserve reserve(final byte[] body, final String headerCorrelationId) throws BadRequest
+    {
+        final JsonNode node = parseObject(body);
+        final String reservationId = requireString(node, "reservationId", "reservationId", Limits.REQUEST_ID,
+            "1..128 chars of [A-Za-z0-9._:-]");
+        final JsonNode linesNode = node.get("lines");
+        if (linesNode == null || !linesNode.isArray())
+        {
+            throw new BadRequest("field 'lines' is required and must be an array");
+        }
+        if (linesNode.size() < Limits.LINES_MIN || linesNode.size() > Limits.LINES_MAX)
+        {
+            throw new BadRequest("field 'lines' must have " + Limits.LINES_MIN + ".." + Limits.LINES_MAX
+                + " entries, has " + linesNode.size());
+        }
+        final List<ReservationLine> lines = new ArrayList<>(linesNode.size());
+        final Set<String> seen = new HashSet<>();
+        for (int i = 0; i < linesNode.size(); i++)
+        {
+            final JsonNode line = linesNode.get(i);
+            final String at = "lines[" + i + "]";
+            if (!line.isObject())
+            {
+                throw new BadRequest("field '" + at + "' must be an object");
+            }
+            final String sku = requireString(line, "sku", at + ".sku", Limits.KEY_PART,
+                "1..64 chars of [A-Za-z0-9._-]");
+            final String location = requireString(line, "location", at + ".location", Limits.KEY_PART,
+                "1..64 chars of [A-Za-z0-9._-]");
+            final long quantity = requireLong(line, "quantity", at + ".quantity", Limits.LINE_QUANTITY_MIN,
+                Limits.LINE_QUANTITY_MAX);
+            if (!seen.add(sku + '\u0000' + location))
+            {
+                throw new BadRequest("field '" + at + "' repeats sku " + sku + " at location " + location
+                    + ": each (sku, location) may appear once per reservation");
+            }
+            lines.add(new ReservationLine(sku, location, quantity));
+        }
+        final int ttlSeconds = node.has("ttlSeconds") ? (int)requireLong(node, "ttlSeconds", "ttlSeconds",
+            Limits.TTL_SECONDS_MIN, Limits.TTL_SECONDS_MAX) : Limits.TTL_SECONDS_DEFAULT;
+        String correlationId = optionalText(node, "correlationId", Limits.CORRELATION_ID_CHARS_MAX);
+        if (correlationId == null)
+        {
+            correlationId = headerCorrelationId;
+        }
+        return new Commands.Reserve(reservationId, List.copyOf(lines), ttlSeconds, correlationId,
+            fingerprint(lines, ttlSeconds));
+    }
+
+    /** A digest of what a reservation asks for; the correlation id is left out, as it differs between attempts. */
+    static String fingerprint(final List<ReservationLine> lines, final int ttlSeconds)
+    {
+        final MessageDigest digest;
+        try
+        {
+            digest = MessageDigest.getInstance("SHA-256");
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        final StringBuilder canonical = new StringBuilder(lines.size() * 32);
+        canonical.append(ttlSeconds);
+        for (final ReservationLine line : lines)
+        {
+            canonical.append('|').append(line.sku()).append('/').append(line.location()).append('/')
+                .append(line.quantity());
+        }
+        final byte[] hash = digest.digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(hash, 0, 16);
+    }
+
+    private static String requireString(final JsonNode node, final String field, final String path,
+        final Pattern pattern, final String rule) throws BadRequest
+    {
+        final JsonNode value = node.get(field);
+        if (value == null || value.isNull())
+        {
+            throw new BadRequest("field '" + path + "' is required");
+        }
+        if (!value.isTextual())
+        {
+            throw new BadRequest("field '" + path + "' must be a string of " + rule);
+        }
+        final String s = value.textValue();
+        if (!pattern.matcher(s).matches())
+        {
+            throw new BadRequest("field '" + path + "' must be " + rule);
+        }
+        return s;
+    }
+
+    private static long requireLong(final JsonNode node, final String field, final String path, final long min,
+        final long max) throws BadRequest
+    {
+        final JsonNode value = node.get(field);
+        if (value == null || value.isNull())
+        {
+            throw new BadRequest("field '" + path + "' is required");
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong())
+        {
+            throw new BadRequest("field '" + path + "' must be an integer in " + min + ".." + max);
+        }
+        final long v = value.longValue();
+        if (v < min || v > max)
+        {
+            throw new BadRequest("field '" + path + "' must be in " + min + ".." + max + ", was " + v);
+        }
+        return v;
+    }
+
+    private static String optionalText(final JsonNode node, final String field, final int maxChars)
+        throws BadRequest
+    {
+        final JsonNode value = node.get(field);
+        if (value == null || value.isNull())
+        {
+            return null;
+        }
+        if (!value.isTextual())
+        {
+            throw new BadRequest("field '" + field + "' must be a string");
+        }
+        final String s = value.textValue();
+        if (s.length() > maxChars)
+        {
+            throw new BadRequest("field '" + field + "' must be at most " + maxChars + " chars");
+        }
+        return s;
+    }
+}
