@@ -1,0 +1,136 @@
+package io.stockgrid.node;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node as a real OS process, started from the packaged jar with {@code java -jar} and no extra flags (so the
+ * manifest's Add-Opens are exercised too), for process-level tests that kill it with SIGKILL.
+ */
+public final class NodeProcess implements AutoCloseable
+{
+    private final Process process;
+    private final int httpPort;
+    private final Path log;
+
+    private NodeProcess(final Process process, final int httpPort, final Path log)
+    {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.log = log;
+    }
+
+    public static Path jar()
+    {
+        final String jar = System.getProperty("stockgrid.node.jar", "target/stockgrid-node.jar");
+        final Path path = Path.of(jar);
+        if (!Files.isRegularFile(path))
+        {
+            throw new IllegalStateException("node jar not found at " + path.toAbsolutePath()
+                + " (process tests run in the integration-test phase, after package)");
+        }
+        return path;
+    }
+
+    public static int freePort()
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    public static NodeProcess start(final Path dataDir, final int httpPort, final int memberPort,
+        final String... extraArgs) throws IOException, InterruptedException
+    {
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        final List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar().toString(),
+            "--http-port", Integer.toString(httpPort), "--data-dir", dataDir.toString(),
+            "--member-port", Integer.toString(memberPort), "--cluster-name", "it-" + memberPort));
+        command.addAll(List.of(extraArgs));
+        final Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(log.toFile()).start();
+        final NodeProcess node = new NodeProcess(process, httpPort, log);
+        node.awaitReady(Duration.ofSeconds(60));
+        return node;
+    }
+
+    private void awaitReady(final Duration timeout) throws InterruptedException, IOException
+    {
+        final HttpJson http = new HttpJson(httpPort);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline)
+        {
+            if (!process.isAlive())
+            {
+                throw new IllegalStateException("node exited with " + process.exitValue() + ":\n"
+                    + Files.readString(log));
+            }
+            try
+            {
+                if (http.send(HttpRequest.newBuilder(java.net.URI.create(http.base() + "/health/ready")).GET())
+                    .status() == 200)
+                {
+                    return;
+                }
+            }
+            catch (final RuntimeException notYet)
+            {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("node not ready after " + timeout + ":\n" + Files.readString(log));
+    }
+
+    public int httpPort()
+    {
+        return httpPort;
+    }
+
+    public Path log()
+    {
+        return log;
+    }
+
+    /** SIGKILL: no shutdown hook, no drain, no flush. */
+    public void kill() throws InterruptedException
+    {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, then wait for the drain and exit. Returns the exit code. */
+    public int stop() throws InterruptedException
+    {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException
+    {
+        if (process.isAlive())
+        {
+            kill();
+        }
+    }
+}
