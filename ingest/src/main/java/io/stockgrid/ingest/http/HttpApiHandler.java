@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.stockgrid.api.Availability;
 import io.stockgrid.api.ErrorCode;
 import io.stockgrid.api.OpenApi;
@@ -401,6 +402,20 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
         slots.clear();
         super.channelInactive(ctx);
+    }
+
+    /** Closes a connection that has been idle (no reads or writes) for the idle timeout. */
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) throws Exception
+    {
+        if (evt instanceof IdleStateEvent)
+        {
+            ctx.close();
+        }
+        else
+        {
+            super.userEventTriggered(ctx, evt);
+        }
     }
 
     @Override

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.stockgrid.api.ErrorCode;
 import io.stockgrid.api.Limits;
@@ -62,15 +61,6 @@ public final class HttpServer implements AutoCloseable
                             .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 8192))
                             .addLast(new BoundedAggregator())
                             .addLast(new HttpApiHandler(pipeline, metrics, openApi));
-                    }
-
-                    @Override
-                    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
-                    {
-                        if (evt instanceof IdleStateEvent)
-                        {
-                            ctx.close();
-                        }
                     }
                 })
                 .bind(new InetSocketAddress(bindAddress, port)).sync().channel();
