@@ -79,7 +79,10 @@ public final class ReservationProcessors
         public ReservationResult process(final Map.Entry<String, ReservationRecord> entry)
         {
             final ReservationRecord existing = entry.getValue();
-            if (existing == null || (existing.state().retainUntilMs() < nowMs && !existing.phase().holdsStock()))
+            // Start afresh if there is no record, if its memory has run out, or if it ended (expired) without its
+            // creating call ever answering: nothing was promised under this id, and its holds were returned.
+            if (existing == null || (!existing.phase().holdsStock()
+                && (existing.state().retainUntilMs() < nowMs || existing.state().firstOutcome() == null)))
             {
                 final ReservationRecord created = new ReservationRecord(pending);
                 store(entry, created, nowMs);

@@ -126,7 +126,8 @@ public final class StockProcessors
         public KeyResult process(final Map.Entry<StockKey, StockRecord> entry)
         {
             final StockRecord record = recordOf(entry);
-            final StockRecord.Seen seen = record.seen(eventId);
+            final String seenKey = RecoveredState.adjustKey(eventId);
+            final StockRecord.Seen seen = record.seen(seenKey);
             if (seen != null)
             {
                 return unchanged(seen.fingerprint() == RecoveredState.adjustFingerprint(delta) ?
@@ -142,7 +143,7 @@ public final class StockProcessors
                 return unchanged(KeyResult.Code.STOCK_LIMIT, record, delta);
             }
             record.setOnHand(next);
-            record.remember(eventId, nowMs, RecoveredState.adjustFingerprint(delta), retentionMs);
+            record.remember(seenKey, nowMs, RecoveredState.adjustFingerprint(delta), retentionMs);
             return applied(entry, record, delta);
         }
 
@@ -199,7 +200,8 @@ public final class StockProcessors
         {
             final StockRecord record = recordOf(entry);
             final long fingerprint = RecoveredState.returnFingerprint(quantity, restock);
-            final StockRecord.Seen seen = record.seen(returnId);
+            final String seenKey = RecoveredState.returnKey(returnId);
+            final StockRecord.Seen seen = record.seen(seenKey);
             if (seen != null)
             {
                 return unchanged(seen.fingerprint() == fingerprint ?
@@ -213,7 +215,7 @@ public final class StockProcessors
                 }
                 record.setOnHand(record.onHand() + quantity);
             }
-            record.remember(returnId, nowMs, fingerprint, retentionMs);
+            record.remember(seenKey, nowMs, fingerprint, retentionMs);
             return applied(entry, record, quantity);
         }
 

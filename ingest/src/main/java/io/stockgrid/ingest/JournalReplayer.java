@@ -237,12 +237,12 @@ public final class JournalReplayer
                         violations.add(key + ": " + e.kind() + " of " + e.ref() + " with no hold");
                     }
                 }
-                case ADJUST -> seen.put(e.ref(), new RecoveredState.SeenRequest(e.ref(), e.atMs(),
-                    RecoveredState.adjustFingerprint(e.quantity())));
-                case RETURN_RESTOCK -> seen.put(e.ref(), new RecoveredState.SeenRequest(e.ref(), e.atMs(),
-                    RecoveredState.returnFingerprint(e.quantity(), true)));
-                case RETURN_DAMAGED -> seen.put(e.ref(), new RecoveredState.SeenRequest(e.ref(), e.atMs(),
-                    RecoveredState.returnFingerprint(e.quantity(), false)));
+                case ADJUST -> remember(RecoveredState.adjustKey(e.ref()), e.atMs(),
+                    RecoveredState.adjustFingerprint(e.quantity()));
+                case RETURN_RESTOCK -> remember(RecoveredState.returnKey(e.ref()), e.atMs(),
+                    RecoveredState.returnFingerprint(e.quantity(), true));
+                case RETURN_DAMAGED -> remember(RecoveredState.returnKey(e.ref()), e.atMs(),
+                    RecoveredState.returnFingerprint(e.quantity(), false));
                 case SET ->
                 {
                 }
@@ -256,6 +256,11 @@ public final class JournalReplayer
                     + " in the journal but " + reserved + " by the fold");
             }
             return gap;
+        }
+
+        private void remember(final String key, final long atMs, final long fingerprint)
+        {
+            seen.put(key, new RecoveredState.SeenRequest(key, atMs, fingerprint));
         }
 
         RecoveredState.Key toKey(final long nowMs, final long retentionMs)

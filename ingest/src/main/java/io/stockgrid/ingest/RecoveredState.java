@@ -32,6 +32,17 @@ public record RecoveredState(List<Key> keys, List<ReservationState> reservations
     {
     }
 
+    /** eventIds and returnIds are remembered under these keys, so one never answers for the other. */
+    public static String adjustKey(final String eventId)
+    {
+        return "adjust:" + eventId;
+    }
+
+    public static String returnKey(final String returnId)
+    {
+        return "return:" + returnId;
+    }
+
     public static long adjustFingerprint(final long delta)
     {
         return delta;

@@ -48,6 +48,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     static final int MAX_PIPELINED_REQUESTS = 32;
     private static final String JSON = "application/json";
     private static final String YAML = "application/yaml";
+    private static final String RETRY_AFTER_SECONDS = "1";
 
     private final CommandPipeline pipeline;
     private final IngestMetrics metrics;
@@ -144,7 +145,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             body = new byte[request.content().readableBytes()];
             request.content().readBytes(body);
         }
-        final String correlationId = request.headers().get("X-Correlation-Id");
+        final String correlationId = JsonRequests.correlationIdHeader(request.headers().get("X-Correlation-Id"));
         switch (route)
         {
             case SET_STOCK ->
@@ -225,8 +226,6 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 JsonResponses.notHeld(id, o.state().phase().name()), JSON);
             case IN_PROGRESS -> errorResponse(ErrorCode.REQUEST_IN_PROGRESS,
                 "reservation " + id + " is still being made; retry shortly");
-            case FAILED -> errorResponse(ErrorCode.UNAVAILABLE,
-                "the grid failed part-way; retry with the same reservationId");
             default -> throw new IllegalStateException("unexpected settle outcome " + o.code());
         };
     }
@@ -289,22 +288,14 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             error.getCause() : error;
         if (cause instanceof Overloaded)
         {
-            final FullHttpResponse response = errorResponse(ErrorCode.OVERLOADED,
-                "the node's in-flight work is full; try again shortly");
-            response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-            return response;
+            return errorResponse(ErrorCode.OVERLOADED, "the node's in-flight work is full; try again shortly");
         }
         if (cause instanceof NotReady)
         {
-            final FullHttpResponse response = errorResponse(ErrorCode.NOT_READY, "the node is not ready");
-            response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-            return response;
+            return errorResponse(ErrorCode.NOT_READY, "the node is not ready");
         }
         LOG.warn("request failed in the grid", cause);
-        final FullHttpResponse response = errorResponse(ErrorCode.UNAVAILABLE,
-            "the grid could not complete the call; retry with the same id");
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-        return response;
+        return errorResponse(ErrorCode.UNAVAILABLE, "the grid could not complete the call; retry with the same id");
     }
 
     private void respondError(final Slot slot, final ErrorCode code, final String message)
@@ -314,7 +305,13 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     private static FullHttpResponse errorResponse(final ErrorCode code, final String message)
     {
-        return response(HttpResponseStatus.valueOf(code.httpStatus()), JsonResponses.error(code, message), JSON);
+        final FullHttpResponse response = response(HttpResponseStatus.valueOf(code.httpStatus()),
+            JsonResponses.error(code, message), JSON);
+        if (code.httpStatus() == 503)
+        {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        return response;
     }
 
     static FullHttpResponse response(final HttpResponseStatus status, final byte[] body, final String contentType)
@@ -370,7 +367,14 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     private static String[] pathSegments(final String uri) throws BadRequest
     {
-        final String rawPath = new QueryStringDecoder(uri).rawPath();
+        String target = uri;
+        if (target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8))
+        {
+            // Absolute form (RFC 9112 3.2.2): servers must accept it; the path starts after the authority.
+            final int pathStart = target.indexOf('/', target.indexOf("//") + 2);
+            target = pathStart < 0 ? "/" : target.substring(pathStart);
+        }
+        final String rawPath = new QueryStringDecoder(target).rawPath();
         if (rawPath.isEmpty() || rawPath.charAt(0) != '/')
         {
             throw new BadRequest("request target must be an absolute path");

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -178,7 +179,34 @@ final class JsonRequests
             fingerprint(lines, ttlSeconds));
     }
 
-    /** A digest of what a reservation asks for; the correlation id is left out, as it differs between attempts. */
+    /** The X-Correlation-Id header, if given: at most 128 printable ASCII chars. */
+    static String correlationIdHeader(final String value) throws BadRequest
+    {
+        if (value == null)
+        {
+            return null;
+        }
+        if (value.isEmpty() || value.length() > Limits.CORRELATION_ID_CHARS_MAX)
+        {
+            throw new BadRequest("header 'X-Correlation-Id' must be 1.." + Limits.CORRELATION_ID_CHARS_MAX
+                + " chars");
+        }
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            if (c < 0x21 || c > 0x7e)
+            {
+                throw new BadRequest("header 'X-Correlation-Id' must be printable ASCII without spaces");
+            }
+        }
+        return value;
+    }
+
+    /**
+     * A digest of what a reservation asks for: its lines in (sku, location) order, so a retry that lists them in
+     * another order is the same request, and its ttl. The correlation id is left out, as it differs between
+     * attempts.
+     */
     static String fingerprint(final List<ReservationLine> lines, final int ttlSeconds)
     {
         final MessageDigest digest;
@@ -190,9 +218,11 @@ final class JsonRequests
         {
             throw new IllegalStateException(ex);
         }
+        final List<ReservationLine> sorted = new ArrayList<>(lines);
+        sorted.sort(Comparator.comparing(ReservationLine::sku).thenComparing(ReservationLine::location));
         final StringBuilder canonical = new StringBuilder(lines.size() * 32);
         canonical.append(ttlSeconds);
-        for (final ReservationLine line : lines)
+        for (final ReservationLine line : sorted)
         {
             canonical.append('|').append(line.sku()).append('/').append(line.location()).append('/')
                 .append(line.quantity());

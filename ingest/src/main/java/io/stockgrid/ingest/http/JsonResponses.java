@@ -10,11 +10,15 @@ import io.stockgrid.api.ReservationLine;
 import io.stockgrid.api.ShortLine;
 import io.stockgrid.api.SkuAvailability;
 
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** Renders the v1 JSON objects. Times are ISO-8601 UTC with millisecond precision. */
+/** Renders the v1 JSON objects. Times are ISO-8601 UTC with millisecond precision, e.g. 2026-11-26T19:15:08.000Z. */
 final class JsonResponses
 {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+        .withZone(ZoneOffset.UTC);
+
     private JsonResponses()
     {
     }
@@ -42,7 +46,7 @@ final class JsonResponses
         final ObjectNode node = JsonRequests.MAPPER.createObjectNode();
         node.put("reservationId", r.reservationId());
         node.put("status", r.status().name());
-        node.put("expiresAt", DateTimeFormatter.ISO_INSTANT.format(r.expiresAt()));
+        node.put("expiresAt", TIME.format(r.expiresAt()));
         final ArrayNode lines = node.putArray("lines");
         for (final ReservationLine line : r.lines())
         {
