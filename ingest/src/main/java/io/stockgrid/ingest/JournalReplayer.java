@@ -88,8 +88,7 @@ public final class JournalReplayer
                             for (int i = 0; i < reservationCount; i++)
                             {
                                 final ReservationState r = JournalCodec.readReservation(in);
-                                reservations.merge(r.reservationId(), r,
-                                    (a, b) -> b.version() >= a.version() ? b : a);
+                                reservations.merge(r.reservationId(), r, JournalReplayer::later);
                             }
                             final int effectCount = JournalCodec.checkedCount(in.readInt());
                             for (int i = 0; i < effectCount; i++)
@@ -176,6 +175,21 @@ public final class JournalReplayer
             commandsWithoutOutcome.size(), gaps, orphans, violations.size());
         return new Result(new RecoveredState(cleaned, kept), lastSeq, records, commandsWithoutOutcome.size(), gaps,
             orphans, violations);
+    }
+
+    /**
+     * The later of two journaled states of one reservation id. Versions order the states of one reservation only: an
+     * id reused after its retention starts a new reservation (the grid creates it afresh, at version 1) whose
+     * createdAtMs is later than anything of the old one, since it is created only once the old one's retainUntilMs
+     * has passed.
+     */
+    private static ReservationState later(final ReservationState a, final ReservationState b)
+    {
+        if (a.createdAtMs() != b.createdAtMs())
+        {
+            return b.createdAtMs() > a.createdAtMs() ? b : a;
+        }
+        return b.version() >= a.version() ? b : a;
     }
 
     /** Folds one key's effects in version order, checking each against the state before it. */
