@@ -256,7 +256,7 @@ class InventoryModelTest
         {
             final ModelKey k = key(c.sku(), c.location());
             final long fingerprint = RecoveredState.adjustFingerprint(c.delta());
-            final RecoveredState.SeenRequest seen = k.seen.get(c.eventId());
+            final RecoveredState.SeenRequest seen = k.seen.get(RecoveredState.adjustKey(c.eventId()));
             if (seen != null)
             {
                 return refused(seen.fingerprint() == fingerprint ?
@@ -273,7 +273,7 @@ class InventoryModelTest
             }
             k.exists = true;
             k.onHand = next;
-            k.remember(c.eventId(), nowMs, fingerprint);
+            k.remember(RecoveredState.adjustKey(c.eventId()), nowMs, fingerprint);
             k.version++;
             return new StockOutcome(StockOutcome.Code.APPLIED, k.availability(),
                 List.of(k.effect(KeyEffect.Kind.ADJUST, c.eventId(), c.delta(), 0, nowMs)));
@@ -284,7 +284,7 @@ class InventoryModelTest
             final ModelKey k = key(c.sku(), c.location());
             final boolean restock = c.disposition() == ReturnDisposition.RESTOCK;
             final long fingerprint = RecoveredState.returnFingerprint(c.quantity(), restock);
-            final RecoveredState.SeenRequest seen = k.seen.get(c.returnId());
+            final RecoveredState.SeenRequest seen = k.seen.get(RecoveredState.returnKey(c.returnId()));
             if (seen != null)
             {
                 return refused(seen.fingerprint() == fingerprint ?
@@ -299,7 +299,7 @@ class InventoryModelTest
             {
                 k.onHand += c.quantity();
             }
-            k.remember(c.returnId(), nowMs, fingerprint);
+            k.remember(RecoveredState.returnKey(c.returnId()), nowMs, fingerprint);
             k.version++;
             return new StockOutcome(StockOutcome.Code.APPLIED, k.availability(), List.of(k.effect(
                 restock ? KeyEffect.Kind.RETURN_RESTOCK : KeyEffect.Kind.RETURN_DAMAGED, c.returnId(), c.quantity(),

@@ -64,6 +64,20 @@ class StockProcessorsTest
     // ---------------------------------------------------------------------------------------------------- SetStock
 
     @Test
+    void shouldKeepEventIdsAndReturnIdsApart()
+    {
+        final Map.Entry<StockKey, StockRecord> entry = new AbstractMap.SimpleEntry<>(new StockKey("S", "L"), null);
+        new StockProcessors.SetStock(10, 0).process(entry);
+        assertThat(new StockProcessors.Adjust("same-id", 4, NOW_MS, RETENTION_MS).process(entry).code())
+            .isEqualTo(KeyResult.Code.APPLIED);
+        final KeyResult restocked = new StockProcessors.Return("same-id", 2, true, NOW_MS, RETENTION_MS)
+            .process(entry);
+        assertThat(restocked.code()).as("a return is not a repeat of an adjustment with the same id")
+            .isEqualTo(KeyResult.Code.APPLIED);
+        assertThat(entry.getValue().onHand()).isEqualTo(16);
+    }
+
+    @Test
     void shouldCreateRecordOnSetStockWhenNoneExists()
     {
         final Map.Entry<StockKey, StockRecord> entry = entry(null);
@@ -151,7 +165,7 @@ class StockProcessorsTest
 
         assertScalars(record, 6, 1, 0, 2);
         assertResult(result, KeyResult.Code.APPLIED, true, record, -4);
-        assertThat(record.seenRequests()).containsEntry("e1",
+        assertThat(record.seenRequests()).containsEntry(RecoveredState.adjustKey("e1"),
             new StockRecord.Seen(NOW_MS, RecoveredState.adjustFingerprint(-4)));
     }
 
@@ -178,7 +192,7 @@ class StockProcessorsTest
 
         assertScalars(record, 15, 0, 0, 2);
         assertResult(result, KeyResult.Code.DUPLICATE, false, record, 5);
-        assertThat(record.seenRequests().get("e1").atMs()).as("first application's time kept").isEqualTo(NOW_MS);
+        assertThat(record.seenRequests().get(RecoveredState.adjustKey("e1")).atMs()).as("first application's time kept").isEqualTo(NOW_MS);
     }
 
     @Test
@@ -292,7 +306,7 @@ class StockProcessorsTest
 
         assertScalars(record, 13, 0, 0, 2);
         assertResult(result, KeyResult.Code.APPLIED, true, record, 3);
-        assertThat(record.seenRequests()).containsEntry("ret1",
+        assertThat(record.seenRequests()).containsEntry(RecoveredState.returnKey("ret1"),
             new StockRecord.Seen(NOW_MS, RecoveredState.returnFingerprint(3, true)));
     }
 
@@ -306,7 +320,7 @@ class StockProcessorsTest
 
         assertScalars(record, 10, 0, 0, 2);
         assertResult(result, KeyResult.Code.APPLIED, true, record, 3);
-        assertThat(record.seenRequests()).containsEntry("ret1",
+        assertThat(record.seenRequests()).containsEntry(RecoveredState.returnKey("ret1"),
             new StockRecord.Seen(NOW_MS, RecoveredState.returnFingerprint(3, false)));
     }
 
