@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.stockgrid.api.ErrorCode;
@@ -61,6 +62,9 @@ public final class HttpServer implements AutoCloseable
                             .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS))
                             .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 8192))
                             .addLast(new BoundedAggregator())
+                            // The decoder emits every request in a read at once, whatever autoRead says; this holds
+                            // them while HttpApiHandler has stopped reading (FIFO full, or an unsafe request pending).
+                            .addLast(new FlowControlHandler())
                             .addLast(new HttpApiHandler(pipeline, metrics, openApi));
                     }
 
