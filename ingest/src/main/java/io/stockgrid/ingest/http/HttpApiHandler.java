@@ -14,8 +14,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.stockgrid.api.Availability;
 import io.stockgrid.api.ErrorCode;
+import io.stockgrid.api.Limits;
 import io.stockgrid.api.OpenApi;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.Commands;
@@ -95,7 +97,9 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
-        final Slot slot = new Slot(System.nanoTime(), HttpUtil.isKeepAlive(request));
+        // After a request it could not decode the decoder discards the rest of the stream: answer it, then close.
+        final Slot slot = new Slot(System.nanoTime(),
+            HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess());
         slots.addLast(slot);
         if (!isSafe(request.method()))
         {
@@ -138,6 +142,12 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     {
         if (request.decoderResult().isFailure())
         {
+            if (request.decoderResult().cause() instanceof TooLongHttpContentException)
+            {
+                respondError(slot, ErrorCode.PAYLOAD_TOO_LARGE,
+                    "request body exceeds " + Limits.BODY_BYTES_MAX + " bytes");
+                return;
+            }
             throw new BadRequest("malformed HTTP request");
         }
         final String[] segments = pathSegments(request.uri());
