@@ -9,13 +9,16 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.stockgrid.api.Availability;
 import io.stockgrid.api.ErrorCode;
+import io.stockgrid.api.Limits;
 import io.stockgrid.api.OpenApi;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.Commands;
@@ -41,6 +44,11 @@ import java.util.function.Function;
  * Answers complete on other threads and possibly out of order; HTTP/1.1 pipelining needs them in request order, so
  * each request takes a slot in a bounded FIFO and answers leave from its head. When the FIFO is full the connection
  * stops reading until answers drain.
+ * <p>
+ * Pipelined requests may run in parallel only while they are all safe (RFC 9112, 9.3.2): an unsafe request (a
+ * mutation) is started only once every earlier request is answered, and no later request is started until it is
+ * answered, so a GET pipelined after a POST sees the POST's effect. Meanwhile the connection stops reading; the
+ * {@code FlowControlHandler} in front holds requests that were already decoded.
  */
 final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
@@ -55,6 +63,10 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private final byte[] openApiYaml;
     private final ArrayDeque<Slot> slots = new ArrayDeque<>(MAX_PIPELINED_REQUESTS);
     private ChannelHandlerContext ctx;
+    /** The unsafe request that is not answered yet; later requests wait for it. Null if none. */
+    private Slot barrier;
+    /** The barrier's request (retained) while it waits for earlier answers; null once started. */
+    private FullHttpRequest barrierRequest;
 
     private static final class Slot
     {
@@ -87,12 +99,32 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
-        final Slot slot = new Slot(System.nanoTime(), HttpUtil.isKeepAlive(request));
+        // After a request it could not decode the decoder discards the rest of the stream: answer it, then close.
+        final Slot slot = new Slot(System.nanoTime(),
+            HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess());
         slots.addLast(slot);
-        if (slots.size() >= MAX_PIPELINED_REQUESTS)
+        if (!isSafe(request.method()))
         {
-            ctx.channel().config().setAutoRead(false);
+            barrier = slot;
+            if (slots.size() > 1)
+            {
+                // The head of the FIFO is always unanswered: start this one when complete() has written the rest.
+                barrierRequest = request.retain();
+                updateAutoRead();
+                return;
+            }
         }
+        dispatch(request, slot);
+        updateAutoRead();
+    }
+
+    private static boolean isSafe(final HttpMethod method)
+    {
+        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method);
+    }
+
+    private void dispatch(final FullHttpRequest request, final Slot slot)
+    {
         try
         {
             handle(request, slot);
@@ -112,6 +144,12 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     {
         if (request.decoderResult().isFailure())
         {
+            if (request.decoderResult().cause() instanceof TooLongHttpContentException)
+            {
+                respondError(slot, ErrorCode.PAYLOAD_TOO_LARGE,
+                    "request body exceeds " + Limits.BODY_BYTES_MAX + " bytes");
+                return;
+            }
             throw new BadRequest("malformed HTTP request");
         }
         final String[] segments = pathSegments(request.uri());
@@ -323,10 +361,17 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         return response;
     }
 
-    /** Event loop only: records the answer and writes every answer that is now at the head, in order. */
+    /**
+     * Event loop only: records the answer, writes every answer that is now at the head, in order, and starts a
+     * waiting unsafe request once everything before it is answered.
+     */
     private void complete(final Slot slot, final FullHttpResponse response)
     {
         slot.response = response;
+        if (slot == barrier)
+        {
+            barrier = null;
+        }
         boolean wrote = false;
         while (!slots.isEmpty() && slots.peekFirst().response != null)
         {
@@ -344,14 +389,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 head.response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 ctx.writeAndFlush(head.response).addListener(ChannelFutureListener.CLOSE);
                 wrote = false;
-                for (final Slot dropped : slots)
-                {
-                    if (dropped.response != null)
-                    {
-                        dropped.response.release();
-                    }
-                }
-                slots.clear();
+                dropSlots();
                 return;
             }
         }
@@ -359,9 +397,48 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         {
             ctx.flush();
         }
-        if (slots.size() < MAX_PIPELINED_REQUESTS && !ctx.channel().config().isAutoRead())
+        if (barrierRequest != null && slots.peekFirst() == barrier)
         {
-            ctx.channel().config().setAutoRead(true);
+            final FullHttpRequest request = barrierRequest;
+            barrierRequest = null;
+            try
+            {
+                dispatch(request, barrier);
+            }
+            finally
+            {
+                request.release();
+            }
+        }
+        updateAutoRead();
+    }
+
+    /** Reads on while the FIFO has room and no unsafe request is unanswered. */
+    private void updateAutoRead()
+    {
+        final boolean read = barrier == null && slots.size() < MAX_PIPELINED_REQUESTS;
+        if (ctx.channel().config().isAutoRead() != read)
+        {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    /** Forgets every request of the connection: their answers will not be written, a waiting one is not started. */
+    private void dropSlots()
+    {
+        for (final Slot dropped : slots)
+        {
+            if (dropped.response != null)
+            {
+                dropped.response.release();
+            }
+        }
+        slots.clear();
+        barrier = null;
+        if (barrierRequest != null)
+        {
+            barrierRequest.release();
+            barrierRequest = null;
         }
     }
 
@@ -397,14 +474,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception
     {
-        for (final Slot slot : slots)
-        {
-            if (slot.response != null)
-            {
-                slot.response.release();
-            }
-        }
-        slots.clear();
+        dropSlots();
         super.channelInactive(ctx);
     }
 

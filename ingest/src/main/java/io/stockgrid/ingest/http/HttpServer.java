@@ -1,8 +1,8 @@
 package io.stockgrid.ingest.http;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -11,16 +11,17 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpContentException;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.stockgrid.api.ErrorCode;
 import io.stockgrid.api.Limits;
 import io.stockgrid.api.OpenApi;
 import io.stockgrid.ingest.CommandPipeline;
@@ -60,6 +61,9 @@ public final class HttpServer implements AutoCloseable
                             .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS))
                             .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 8192))
                             .addLast(new BoundedAggregator())
+                            // The decoder emits every request in a read at once, whatever autoRead says; this holds
+                            // them while HttpApiHandler has stopped reading (FIFO full, or an unsafe request pending).
+                            .addLast(new FlowControlHandler())
                             .addLast(new HttpApiHandler(pipeline, metrics, openApi));
                     }
                 })
@@ -86,7 +90,11 @@ public final class HttpServer implements AutoCloseable
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
-    /** Aggregates bodies up to 64 KiB; a larger one is answered 413 with the v1 error object, then closed. */
+    /**
+     * Aggregates bodies up to 64 KiB. A larger one is not answered here but passed on as a request that failed with
+     * {@link TooLongHttpContentException}, so that HttpApiHandler answers it 413 in request order (after the answers
+     * of requests pipelined before it) and then closes the connection; the rest of the body is discarded.
+     */
     private static final class BoundedAggregator extends HttpObjectAggregator
     {
         BoundedAggregator()
@@ -98,13 +106,14 @@ public final class HttpServer implements AutoCloseable
         protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized)
             throws Exception
         {
-            if (oversized instanceof HttpRequest)
+            if (oversized instanceof HttpRequest request)
             {
-                final FullHttpResponse response = HttpApiHandler.response(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    JsonResponses.error(ErrorCode.PAYLOAD_TOO_LARGE,
-                        "request body exceeds " + Limits.BODY_BYTES_MAX + " bytes"), "application/json");
-                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                final FullHttpRequest tooLarge = new DefaultFullHttpRequest(request.protocolVersion(),
+                    request.method(), request.uri(), Unpooled.EMPTY_BUFFER);
+                tooLarge.setDecoderResult(DecoderResult.failure(
+                    new TooLongHttpContentException("request body exceeds " + Limits.BODY_BYTES_MAX + " bytes")));
+                HttpUtil.setKeepAlive(tooLarge, false);
+                ctx.fireChannelRead(tooLarge);
             }
             else
             {

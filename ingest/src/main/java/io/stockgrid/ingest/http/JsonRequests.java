@@ -2,6 +2,7 @@ package io.stockgrid.ingest.http;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -30,6 +31,9 @@ final class JsonRequests
 {
     static final ObjectMapper MAPPER = JsonMapper.builder()
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        // A body is exactly one JSON value: without this, readTree stops after the first value and ignores the rest,
+        // so '{"onHand":1} {"onHand":2}' or '{"onHand":1}]' would be applied as if it were valid.
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
 
     private JsonRequests()
