@@ -72,8 +72,10 @@ public final class StockgridNode implements AutoCloseable
             }
             hz = Hazelcast.newHazelcastInstance(GridConfig.memberConfig(config.clusterName, config.bindAddress,
                 config.memberPort));
-            svc = new HazelcastInventoryService(hz, config.workerThreads, config.maxInFlight,
-                config.idempotencyRetentionMs);
+            // Room for every admitted request, plus the sweep and the calls workers are still finishing, so that an
+            // admitted (and journaled) command is never refused by the pool.
+            svc = new HazelcastInventoryService(hz, config.workerThreads,
+                config.maxInFlight + config.workerThreads + 16, config.idempotencyRetentionMs);
             final RecoveredState state = recovery.state();
             svc.restore(state);
             final IngestMetrics metrics = new IngestMetrics();
