@@ -26,6 +26,7 @@ public final class GridSerializers implements DataSerializableFactory
     static final int SETTLE_RESERVATION = 22;
     static final int EXPIRE_RESERVATION = 23;
     static final int ABANDON_RESERVATION = 24;
+    static final int BACKUP = 30;
 
     @Override
     public IdentifiedDataSerializable create(final int typeId)
@@ -50,6 +51,7 @@ public final class GridSerializers implements DataSerializableFactory
             case SETTLE_RESERVATION -> new ReservationProcessors.Settle();
             case EXPIRE_RESERVATION -> new ReservationProcessors.Expire();
             case ABANDON_RESERVATION -> new ReservationProcessors.Abandon();
+            case BACKUP -> new BackupProcessor<>();
             default -> null;
         };
     }

@@ -10,6 +10,7 @@ import io.stockgrid.api.ShortLine;
 import io.stockgrid.api.SkuAvailability;
 import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.InventoryService;
+import io.stockgrid.ingest.Journal;
 import io.stockgrid.ingest.KeyEffect;
 import io.stockgrid.ingest.Overloaded;
 import io.stockgrid.ingest.RecoveredState;
@@ -52,6 +53,8 @@ public final class HazelcastInventoryService implements InventoryService
     static final int MAX_LEFTOVER_KEYS_PER_SWEEP = 1_000;
     private static final int RESTORE_BATCH = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastInventoryService.class);
+    private static final Function<String, StockProcessors.Base> EXPIRE_HOLD =
+        id -> new StockProcessors.ReleaseHold(id, KeyEffect.Kind.EXPIRE);
 
     private final HazelcastInstance hazelcast;
     private final IMap<StockKey, StockRecord> stock;
@@ -213,7 +216,7 @@ public final class HazelcastInventoryService implements InventoryService
                     return new ReservationOutcome(ReservationOutcome.Code.HELD, finish.state(), effects);
                 }
                 // Expired (or lost) while its lines were being held: hand the units back.
-                applyToLines(id, lines, StockProcessors.ReleaseHold::new, KeyEffect.Kind.EXPIRE, nowMs, effects);
+                applyToLines(id, lines, EXPIRE_HOLD, KeyEffect.Kind.EXPIRE, nowMs, effects);
                 return new ReservationOutcome(ReservationOutcome.Code.REPLAYED, finish.state(), effects);
             }
             applyToLines(id, lines, StockProcessors.ReleaseHold::new, KeyEffect.Kind.RELEASE, nowMs, effects);
@@ -281,8 +284,8 @@ public final class HazelcastInventoryService implements InventoryService
                 return ReservationOutcome.of(r.state().phase() == ReservationPhase.PENDING ?
                     ReservationOutcome.Code.IN_PROGRESS : ReservationOutcome.Code.NOT_HELD, r.state());
             case EXPIRED_NOW:
-                applyToLines(c.reservationId(), r.state().lines(), StockProcessors.ReleaseHold::new,
-                    KeyEffect.Kind.EXPIRE, nowMs, effects);
+                applyToLines(c.reservationId(), r.state().lines(), EXPIRE_HOLD, KeyEffect.Kind.EXPIRE, nowMs,
+                    effects);
                 return new ReservationOutcome(ReservationOutcome.Code.NOT_HELD, r.state(), effects);
             case TRANSITIONED:
             case ALREADY:
@@ -326,8 +329,8 @@ public final class HazelcastInventoryService implements InventoryService
                 if (r.code() == ReservationResult.Code.TRANSITIONED)
                 {
                     transitions.add(r.state());
-                    applyToLines(r.state().reservationId(), r.state().lines(), StockProcessors.ReleaseHold::new,
-                        KeyEffect.Kind.EXPIRE, nowMs, effects);
+                    applyToLines(r.state().reservationId(), r.state().lines(), EXPIRE_HOLD, KeyEffect.Kind.EXPIRE,
+                        nowMs, effects);
                 }
             }
         }
@@ -353,12 +356,12 @@ public final class HazelcastInventoryService implements InventoryService
                     continue; // the reservation sweep above expires it
                 }
                 final boolean committed = phase == ReservationPhase.COMMITTED;
+                final KeyEffect.Kind kind = committed ? KeyEffect.Kind.COMMIT :
+                    phase == ReservationPhase.RELEASED ? KeyEffect.Kind.RELEASE : KeyEffect.Kind.EXPIRE;
                 final KeyResult r = stock.executeOnKey(key, committed ?
-                    new StockProcessors.CommitHold(id) : new StockProcessors.ReleaseHold(id));
+                    new StockProcessors.CommitHold(id) : new StockProcessors.ReleaseHold(id, kind));
                 if (r.changed())
                 {
-                    final KeyEffect.Kind kind = committed ? KeyEffect.Kind.COMMIT :
-                        phase == ReservationPhase.RELEASED ? KeyEffect.Kind.RELEASE : KeyEffect.Kind.EXPIRE;
                     effects.add(effect(key.getSku(), key.getLocation(), r, kind, id, r.quantity(), 0, nowMs));
                     LOG.info("sweep finished a half-done {} of reservation {} on {}", kind, id, key);
                 }
@@ -445,10 +448,66 @@ public final class HazelcastInventoryService implements InventoryService
         restored = true;
     }
 
-    /** Marks the grid ready without a restore (a fresh node with an empty journal). */
-    public void markRestored()
+    /**
+     * Makes the grid's entry processors journal every change they make to {@code journal} (null: stop). Attach it
+     * after {@link #restore} (a restore is not a change) and before any traffic or {@link #reconcile}.
+     */
+    public void attachJournal(final Journal journal)
     {
-        restored = true;
+        JournaledProcessor.attach(hazelcast, journal);
+    }
+
+    /**
+     * Finishes, through the (journaled) entry processors, what the restored state shows half-done when the node
+     * stopped: a PENDING reservation never answered its caller, so its holds are returned and it is forgotten; a
+     * hold whose reservation is COMMITTED is committed; a hold whose reservation is RELEASED, EXPIRED, REJECTED or
+     * unknown is returned. HELD reservations are left as they are (the sweep expires the overdue ones).
+     *
+     * @return the number of holds committed or returned.
+     */
+    public int reconcile(final RecoveredState state, final long nowMs)
+    {
+        final Map<String, ReservationState> byId = new HashMap<>();
+        for (final ReservationState r : state.reservations())
+        {
+            byId.put(r.reservationId(), r);
+        }
+        int finished = 0;
+        final List<KeyEffect> effects = new ArrayList<>();
+        for (final ReservationState r : state.reservations())
+        {
+            if (r.phase() == ReservationPhase.PENDING)
+            {
+                applyToLines(r.reservationId(), r.lines(), StockProcessors.ReleaseHold::new, KeyEffect.Kind.RELEASE,
+                    nowMs, effects);
+                reservations.executeOnKey(r.reservationId(), new ReservationProcessors.Abandon());
+                LOG.info("recovery: reservation {} was still being made; its holds are returned", r.reservationId());
+            }
+        }
+        for (final RecoveredState.Key key : state.keys())
+        {
+            for (final RecoveredState.Hold hold : key.holds())
+            {
+                final ReservationState r = byId.get(hold.reservationId());
+                final ReservationPhase phase = r == null ? null : r.phase();
+                if (phase == ReservationPhase.HELD || phase == ReservationPhase.PENDING)
+                {
+                    continue;
+                }
+                final StockKey stockKey = new StockKey(key.sku(), key.location());
+                final KeyResult result = stock.executeOnKey(stockKey, phase == ReservationPhase.COMMITTED ?
+                    new StockProcessors.CommitHold(hold.reservationId()) :
+                    new StockProcessors.ReleaseHold(hold.reservationId(), phase == ReservationPhase.RELEASED ?
+                        KeyEffect.Kind.RELEASE : KeyEffect.Kind.EXPIRE));
+                if (result.changed())
+                {
+                    finished++;
+                    LOG.info("recovery: finished the half-done {} of reservation {} on {}",
+                        phase == null ? "compensation" : phase, hold.reservationId(), stockKey);
+                }
+            }
+        }
+        return finished + effects.size();
     }
 
     @Override

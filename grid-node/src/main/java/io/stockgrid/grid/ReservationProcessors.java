@@ -1,11 +1,10 @@
 package io.stockgrid.grid;
 
-import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.stockgrid.api.ShortLine;
+import io.stockgrid.ingest.Journal;
 import io.stockgrid.ingest.ReservationPhase;
 import io.stockgrid.ingest.ReservationState;
 
@@ -26,19 +25,19 @@ public final class ReservationProcessors
     {
     }
 
-    abstract static class Base
-        implements EntryProcessor<String, ReservationRecord, ReservationResult>, IdentifiedDataSerializable
+    abstract static class Base extends JournaledProcessor<String, ReservationRecord, ReservationResult>
     {
-        @Override
-        public int getFactoryId()
-        {
-            return GridSerializers.FACTORY_ID;
-        }
-
-        /** Stores the record with a time-to-live that ends its idempotency memory at {@code retainUntilMs}. */
+        /**
+         * Stores the record with a time-to-live that ends its idempotency memory at {@code retainUntilMs}, and
+         * journals its new state.
+         */
         static void store(final Map.Entry<String, ReservationRecord> entry, final ReservationRecord record,
-            final long nowMs)
+            final long nowMs, final Journal journal)
         {
+            if (journal != null)
+            {
+                journal.appendReservation(record.state(), false);
+            }
             final long ttlMs = Math.max(1, record.state().retainUntilMs() - nowMs);
             if (entry instanceof ExtendedMapEntry<String, ReservationRecord> extended)
             {
@@ -75,8 +74,7 @@ public final class ReservationProcessors
             this.nowMs = nowMs;
         }
 
-        @Override
-        public ReservationResult process(final Map.Entry<String, ReservationRecord> entry)
+        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
         {
             final ReservationRecord existing = entry.getValue();
             // Start afresh if there is no record, if its memory has run out, or if it ended (expired) without its
@@ -85,7 +83,7 @@ public final class ReservationProcessors
                 && (existing.state().retainUntilMs() < nowMs || existing.state().firstOutcome() == null)))
             {
                 final ReservationRecord created = new ReservationRecord(pending);
-                store(entry, created, nowMs);
+                store(entry, created, nowMs, journal);
                 return result(ReservationResult.Code.CREATED, created);
             }
             return result(existing.state().fingerprint().equals(pending.fingerprint()) ?
@@ -135,8 +133,7 @@ public final class ReservationProcessors
             this.nowMs = nowMs;
         }
 
-        @Override
-        public ReservationResult process(final Map.Entry<String, ReservationRecord> entry)
+        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
         {
             final ReservationRecord record = entry.getValue();
             if (record == null)
@@ -147,13 +144,13 @@ public final class ReservationProcessors
             if (s.phase() == ReservationPhase.PENDING)
             {
                 final ReservationRecord finished = record.with(outcome, outcome, shortLines);
-                store(entry, finished, nowMs);
+                store(entry, finished, nowMs, journal);
                 return result(ReservationResult.Code.TRANSITIONED, finished);
             }
             if (s.firstOutcome() == null)
             {
                 final ReservationRecord noted = record.with(s.phase(), outcome, shortLines);
-                store(entry, noted, nowMs);
+                store(entry, noted, nowMs, journal);
                 return result(ReservationResult.Code.NOT_ALLOWED, noted);
             }
             return result(ReservationResult.Code.ALREADY, record);
@@ -214,8 +211,7 @@ public final class ReservationProcessors
             this.nowMs = nowMs;
         }
 
-        @Override
-        public ReservationResult process(final Map.Entry<String, ReservationRecord> entry)
+        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
         {
             final ReservationRecord record = entry.getValue();
             if (record == null)
@@ -235,12 +231,12 @@ public final class ReservationProcessors
             {
                 final ReservationRecord expired = record.with(ReservationPhase.EXPIRED, record.state().firstOutcome(),
                     record.state().shortLines());
-                store(entry, expired, nowMs);
+                store(entry, expired, nowMs, journal);
                 return result(ReservationResult.Code.EXPIRED_NOW, expired);
             }
             final ReservationRecord settled = record.with(target, record.state().firstOutcome(),
                 record.state().shortLines());
-            store(entry, settled, nowMs);
+            store(entry, settled, nowMs, journal);
             return result(ReservationResult.Code.TRANSITIONED, settled);
         }
 
@@ -279,8 +275,7 @@ public final class ReservationProcessors
             this.nowMs = nowMs;
         }
 
-        @Override
-        public ReservationResult process(final Map.Entry<String, ReservationRecord> entry)
+        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
         {
             final ReservationRecord record = entry.getValue();
             if (record == null)
@@ -293,7 +288,7 @@ public final class ReservationProcessors
             }
             final ReservationRecord expired = record.with(ReservationPhase.EXPIRED, record.state().firstOutcome(),
                 record.state().shortLines());
-            store(entry, expired, nowMs);
+            store(entry, expired, nowMs, journal);
             return result(ReservationResult.Code.TRANSITIONED, expired);
         }
 
@@ -323,8 +318,7 @@ public final class ReservationProcessors
         {
         }
 
-        @Override
-        public ReservationResult process(final Map.Entry<String, ReservationRecord> entry)
+        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
         {
             final ReservationRecord record = entry.getValue();
             if (record == null || record.phase() != ReservationPhase.PENDING)
@@ -332,6 +326,10 @@ public final class ReservationProcessors
                 return result(ReservationResult.Code.NOT_ALLOWED, record);
             }
             entry.setValue(null);
+            if (journal != null)
+            {
+                journal.appendReservation(record.state(), true);
+            }
             return result(ReservationResult.Code.TRANSITIONED, record);
         }
 

@@ -6,6 +6,8 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.stockgrid.api.Limits;
+import io.stockgrid.ingest.Journal;
+import io.stockgrid.ingest.KeyEffect;
 import io.stockgrid.ingest.RecoveredState;
 
 import java.io.IOException;
@@ -25,25 +27,26 @@ public final class StockProcessors
     {
     }
 
-    abstract static class Base implements EntryProcessor<StockKey, StockRecord, KeyResult>, IdentifiedDataSerializable
+    abstract static class Base extends JournaledProcessor<StockKey, StockRecord, KeyResult>
     {
-        @Override
-        public int getFactoryId()
-        {
-            return GridSerializers.FACTORY_ID;
-        }
-
         static StockRecord recordOf(final Map.Entry<StockKey, StockRecord> entry)
         {
             final StockRecord record = entry.getValue();
             return record != null ? record : new StockRecord(entry.getKey().getSku(), entry.getKey().getLocation());
         }
 
+        /** Bumps the version, stores the record, journals the change, and answers APPLIED. */
         static KeyResult applied(final Map.Entry<StockKey, StockRecord> entry, final StockRecord record,
-            final long quantity)
+            final Journal journal, final KeyEffect.Kind kind, final String ref, final long quantity,
+            final long expiresAtMs, final long atMs)
         {
             record.nextVersion();
             entry.setValue(record);
+            if (journal != null)
+            {
+                journal.appendEffect(new KeyEffect(record.getSku(), record.getLocation(), record.version(),
+                    record.onHand(), record.safetyStock(), record.reserved(), kind, ref, quantity, expiresAtMs, atMs));
+            }
             return new KeyResult(KeyResult.Code.APPLIED, true, record, quantity);
         }
 
@@ -69,8 +72,7 @@ public final class StockProcessors
             this.safetyStock = safetyStock;
         }
 
-        @Override
-        public KeyResult process(final Map.Entry<StockKey, StockRecord> entry)
+        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
         {
             final StockRecord record = recordOf(entry);
             record.setOnHand(onHand);
@@ -78,7 +80,7 @@ public final class StockProcessors
             {
                 record.setSafetyStock(safetyStock);
             }
-            return applied(entry, record, 0);
+            return applied(entry, record, journal, KeyEffect.Kind.SET, "", 0, 0, 0);
         }
 
         @Override
@@ -122,8 +124,7 @@ public final class StockProcessors
             this.retentionMs = retentionMs;
         }
 
-        @Override
-        public KeyResult process(final Map.Entry<StockKey, StockRecord> entry)
+        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
         {
             final StockRecord record = recordOf(entry);
             final String seenKey = RecoveredState.adjustKey(eventId);
@@ -144,7 +145,7 @@ public final class StockProcessors
             }
             record.setOnHand(next);
             record.remember(seenKey, nowMs, RecoveredState.adjustFingerprint(delta), retentionMs);
-            return applied(entry, record, delta);
+            return applied(entry, record, journal, KeyEffect.Kind.ADJUST, eventId, delta, 0, nowMs);
         }
 
         @Override
@@ -195,8 +196,7 @@ public final class StockProcessors
             this.retentionMs = retentionMs;
         }
 
-        @Override
-        public KeyResult process(final Map.Entry<StockKey, StockRecord> entry)
+        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
         {
             final StockRecord record = recordOf(entry);
             final long fingerprint = RecoveredState.returnFingerprint(quantity, restock);
@@ -216,7 +216,8 @@ public final class StockProcessors
                 record.setOnHand(record.onHand() + quantity);
             }
             record.remember(seenKey, nowMs, fingerprint, retentionMs);
-            return applied(entry, record, quantity);
+            return applied(entry, record, journal,
+                restock ? KeyEffect.Kind.RETURN_RESTOCK : KeyEffect.Kind.RETURN_DAMAGED, returnId, quantity, 0, nowMs);
         }
 
         @Override
@@ -267,8 +268,7 @@ public final class StockProcessors
             this.expiresAtMs = expiresAtMs;
         }
 
-        @Override
-        public KeyResult process(final Map.Entry<StockKey, StockRecord> entry)
+        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
         {
             final StockRecord record = entry.getValue();
             if (record == null)
@@ -288,7 +288,7 @@ public final class StockProcessors
             }
             record.addHold(reservationId, quantity, expiresAtMs);
             assert record.onHand() - record.reserved() - record.safetyStock() >= 0 : record;
-            return applied(entry, record, quantity);
+            return applied(entry, record, journal, KeyEffect.Kind.HOLD, reservationId, quantity, expiresAtMs, 0);
         }
 
         @Override
@@ -314,10 +314,14 @@ public final class StockProcessors
         }
     }
 
-    /** Returns a reservation's held units to availability (release, expiry, or compensation). */
+    /**
+     * Returns a reservation's held units to availability: a release or compensation (kind RELEASE) or an expiry
+     * (kind EXPIRE); the kind only names the change in the journal.
+     */
     public static final class ReleaseHold extends Base
     {
         private String reservationId;
+        private KeyEffect.Kind kind;
 
         public ReleaseHold()
         {
@@ -325,11 +329,20 @@ public final class StockProcessors
 
         public ReleaseHold(final String reservationId)
         {
-            this.reservationId = reservationId;
+            this(reservationId, KeyEffect.Kind.RELEASE);
         }
 
-        @Override
-        public KeyResult process(final Map.Entry<StockKey, StockRecord> entry)
+        public ReleaseHold(final String reservationId, final KeyEffect.Kind kind)
+        {
+            if (kind != KeyEffect.Kind.RELEASE && kind != KeyEffect.Kind.EXPIRE)
+            {
+                throw new IllegalArgumentException("a hold is released or expired, not " + kind);
+            }
+            this.reservationId = reservationId;
+            this.kind = kind;
+        }
+
+        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
         {
             final StockRecord record = entry.getValue();
             if (record == null || record.hold(reservationId) == null)
@@ -337,7 +350,7 @@ public final class StockProcessors
                 return unchanged(KeyResult.Code.NO_HOLD, record, 0);
             }
             final StockRecord.Hold hold = record.removeHold(reservationId);
-            return applied(entry, record, hold.quantity());
+            return applied(entry, record, journal, kind, reservationId, hold.quantity(), 0, 0);
         }
 
         @Override
@@ -350,12 +363,14 @@ public final class StockProcessors
         public void writeData(final ObjectDataOutput out) throws IOException
         {
             out.writeString(reservationId);
+            out.writeByte(kind.ordinal());
         }
 
         @Override
         public void readData(final ObjectDataInput in) throws IOException
         {
             reservationId = in.readString();
+            kind = KeyEffect.Kind.of(in.readByte());
         }
     }
 
@@ -376,8 +391,7 @@ public final class StockProcessors
             this.reservationId = reservationId;
         }
 
-        @Override
-        public KeyResult process(final Map.Entry<StockKey, StockRecord> entry)
+        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
         {
             final StockRecord record = entry.getValue();
             if (record == null || record.hold(reservationId) == null)
@@ -386,7 +400,7 @@ public final class StockProcessors
             }
             final StockRecord.Hold hold = record.removeHold(reservationId);
             record.setOnHand(Math.max(0, record.onHand() - hold.quantity()));
-            return applied(entry, record, hold.quantity());
+            return applied(entry, record, journal, KeyEffect.Kind.COMMIT, reservationId, hold.quantity(), 0, 0);
         }
 
         @Override

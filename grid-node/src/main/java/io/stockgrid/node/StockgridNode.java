@@ -78,14 +78,16 @@ public final class StockgridNode implements AutoCloseable
                 config.maxInFlight + config.workerThreads + 16, config.idempotencyRetentionMs);
             final RecoveredState state = recovery.state();
             svc.restore(state);
+            jnl = new Journal(journalDir, config.journalDurability, recovery.lastSeq());
+            svc.attachJournal(jnl);
+            final int finished = svc.reconcile(state, clock.time());
             final IngestMetrics metrics = new IngestMetrics();
             long holds = 0;
             for (final RecoveredState.Key key : state.keys())
             {
                 holds += key.holds().size();
             }
-            metrics.setHoldsActive(holds);
-            jnl = new Journal(journalDir, config.journalDurability, recovery.lastSeq());
+            metrics.setHoldsActive(holds - finished);
             pipe = new CommandPipeline(svc, jnl, clock, metrics, config.maxInFlight);
             pipe.startExpirySweeper(config.expirySweepIntervalMs, config.expirySweepBatch);
             http = new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, pipe, metrics);
@@ -94,6 +96,10 @@ public final class StockgridNode implements AutoCloseable
         {
             closeQuietly(pipe);
             closeQuietly(svc);
+            if (svc != null)
+            {
+                svc.attachJournal(null);
+            }
             closeQuietly(jnl);
             if (hz != null)
             {
@@ -166,6 +172,7 @@ public final class StockgridNode implements AutoCloseable
         closeQuietly(http);
         closeQuietly(pipeline);
         closeQuietly(service);
+        service.attachJournal(null);
         closeQuietly(journal);
         hazelcast.shutdown();
         try

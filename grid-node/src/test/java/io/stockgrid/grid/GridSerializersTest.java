@@ -271,7 +271,7 @@ class GridSerializersTest
         }
 
         final List<Class<?>> expected = new ArrayList<>(List.of(StockKey.class, StockRecord.class,
-            ReservationRecord.class, KeyResult.class, ReservationResult.class));
+            ReservationRecord.class, KeyResult.class, ReservationResult.class, BackupProcessor.class));
         expected.addAll(List.of(StockProcessors.class.getDeclaredClasses()));
         expected.addAll(List.of(ReservationProcessors.class.getDeclaredClasses()));
         expected.removeIf(c -> Modifier.isAbstract(c.getModifiers()) || !IdentifiedDataSerializable.class

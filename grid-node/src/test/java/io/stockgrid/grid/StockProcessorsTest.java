@@ -679,8 +679,28 @@ class StockProcessorsTest
             new StockProcessors.ReleaseHold("r"), new StockProcessors.CommitHold("r"));
         for (final StockProcessors.Base processor : mutating)
         {
-            assertThat(processor.getBackupProcessor()).as(processor.getClass().getSimpleName()).isSameAs(processor);
+            assertThat(processor.getBackupProcessor()).as(processor.getClass().getSimpleName())
+                .isInstanceOf(BackupProcessor.class);
         }
+    }
+
+    @Test
+    void shouldApplyTheSameChangeOnTheBackupWithoutJournalingIt()
+    {
+        final Map.Entry<StockKey, StockRecord> primary = new AbstractMap.SimpleEntry<>(new StockKey("S", "L"), null);
+        final Map.Entry<StockKey, StockRecord> backup = new AbstractMap.SimpleEntry<>(new StockKey("S", "L"), null);
+        final List<StockProcessors.Base> steps = List.of(new StockProcessors.SetStock(10, 1),
+            new StockProcessors.Hold("r1", 3, NOW_MS + 1_000), new StockProcessors.Adjust("e1", 2, NOW_MS,
+                RETENTION_MS), new StockProcessors.CommitHold("r1"));
+        for (final StockProcessors.Base step : steps)
+        {
+            final KeyResult onPrimary = step.process(primary);
+            final KeyResult onBackup = step.getBackupProcessor().process(backup);
+            assertThat(onBackup.code()).isEqualTo(onPrimary.code());
+            assertThat(onBackup.version()).isEqualTo(onPrimary.version());
+        }
+        assertThat(backup.getValue().onHand()).isEqualTo(primary.getValue().onHand()).isEqualTo(9);
+        assertThat(backup.getValue().reserved()).isEqualTo(primary.getValue().reserved()).isZero();
     }
 
     @Test

@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The write-ahead journal: a Chronicle Queue in {@code <data-dir>/journal}. A command is appended before the grid is
- * touched, its outcome (with the key versions it produced) after the grid answered and before the client is
- * answered. Appends from many threads share one appender under a lock: an append is a memory copy into a mapped
+ * The journal: a Chronicle Queue in {@code <data-dir>/journal}. The ingest appends a command before the grid is
+ * touched, and its outcome (with the key versions it produced) after the grid answered and before the client is
+ * answered. The grid appends every change it makes to a stock or reservation record, as it makes it, from the
+ * record's partition thread: that is the redo log replay rebuilds state from. Appends from many threads share one appender under a lock: an append is a memory copy into a mapped
  * file (well under a microsecond), so the lock is held briefly.
  */
 public final class Journal implements AutoCloseable
@@ -86,6 +87,47 @@ public final class Journal implements AutoCloseable
                 JournalCodec.encodeOutcome(bytes, seq, atMs, commandType, code, reservations, effects);
             }
             afterAppend();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Appends one change the grid made to one (sku, location) record. Called by the entry processor on the key's
+     * partition thread, so one key's effects reach the journal in the order they were made, whatever happens to
+     * the call that caused them. Never synced on its own: the outcome append that follows is (in SYNC mode), and
+     * its msync covers the records before it.
+     */
+    public void appendEffect(final KeyEffect effect)
+    {
+        lock.lock();
+        try
+        {
+            try (DocumentContext dc = appender.writingDocument())
+            {
+                JournalCodec.encodeEffect(dc.wire().bytes(), System.currentTimeMillis(), effect);
+            }
+            appends.increment();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /** Appends a reservation record's new state (or its removal), from its partition thread. */
+    public void appendReservation(final ReservationState state, final boolean removed)
+    {
+        lock.lock();
+        try
+        {
+            try (DocumentContext dc = appender.writingDocument())
+            {
+                JournalCodec.encodeReservation(dc.wire().bytes(), System.currentTimeMillis(), state, removed);
+            }
+            appends.increment();
         }
         finally
         {

@@ -19,6 +19,21 @@ import java.util.List;
  *   +17  byte   commandType    see CMD_*
  *   +18  ...    command fields (strings are stop-bit length + UTF-8)
  *
+ * EFFECT record (written by the grid, on the key's partition thread, as the change is made)
+ *   +0   byte   recordType = 3
+ *   +1   long   seq = 0
+ *   +9   long   atMs           wall clock at append (informational)
+ *   +17  byte   commandType = 0
+ *   +18  ...    one key effect
+ *
+ * RESERVATION record (written by the grid, on the reservation's partition thread, as its record changes)
+ *   +0   byte   recordType = 4
+ *   +1   long   seq = 0
+ *   +9   long   atMs           wall clock at append (informational)
+ *   +17  byte   commandType = 0
+ *   +18  byte   removed        1 when the record was deleted (an abandoned PENDING reservation)
+ *   +19  ...    the reservation state
+ *
  * OUTCOME record (written after the grid answered, before the client is answered)
  *   +0   byte   recordType = 2
  *   +1   long   seq            of the command it answers (0 for an expiry sweep)
@@ -33,6 +48,8 @@ final class JournalCodec
 {
     static final byte RECORD_COMMAND = 1;
     static final byte RECORD_OUTCOME = 2;
+    static final byte RECORD_EFFECT = 3;
+    static final byte RECORD_RESERVATION = 4;
 
     static final byte CMD_SET_STOCK = 1;
     static final byte CMD_ADJUST = 2;
@@ -164,6 +181,26 @@ final class JournalCodec
         {
             writeEffect(out, e);
         }
+    }
+
+    static void encodeEffect(final Bytes<?> out, final long atMs, final KeyEffect effect)
+    {
+        out.writeByte(RECORD_EFFECT);
+        out.writeLong(0);
+        out.writeLong(atMs);
+        out.writeByte((byte)0);
+        writeEffect(out, effect);
+    }
+
+    static void encodeReservation(final Bytes<?> out, final long atMs, final ReservationState state,
+        final boolean removed)
+    {
+        out.writeByte(RECORD_RESERVATION);
+        out.writeLong(0);
+        out.writeLong(atMs);
+        out.writeByte((byte)0);
+        out.writeBoolean(removed);
+        writeReservation(out, state);
     }
 
     static void writeReservation(final Bytes<?> out, final ReservationState r)

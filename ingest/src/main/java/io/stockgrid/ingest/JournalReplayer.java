@@ -20,10 +20,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rebuilds the grid's state from the journal. Outcomes are the truth: each carries the key effects of one
- * acknowledged (or about to be acknowledged) mutation, and per key they are folded in version order, so the order in
- * which threads happened to append them does not matter. A command with no outcome was never acknowledged: it is
- * left out (a half-done reservation is so compensated: none of its holds come back) and reported as in doubt.
+ * Rebuilds the grid's state from the journal. The grid's own records are the truth: an EFFECT record for every
+ * change to a stock record and a RESERVATION record for every change to a reservation, each appended on the
+ * record's partition thread as the change was made. Per key, effects are folded in version order; per reservation
+ * the last record wins. The result is the grid exactly as it was when the process stopped, half-done calls included
+ * (a PENDING reservation, a hold whose reservation is already COMMITTED); the node finishes those through the grid
+ * after restoring (see HazelcastInventoryService.reconcile), so that finishing them is journaled too.
+ * <p>
+ * The ingest's COMMAND and OUTCOME records are the acknowledgement trail: a command with no outcome was never
+ * acknowledged, and is reported as in doubt.
  * <p>
  * The no-oversell invariant is checked again here: every hold must have fitted the availability left by the
  * versions before it, and every effect's after-image must equal the fold. A violation is reported, never repaired
@@ -36,7 +41,7 @@ public final class JournalReplayer
 
     /** What replay found, beside the state itself. */
     public record Result(RecoveredState state, long lastSeq, long records, long commandsInDoubt, long versionGaps,
-        long orphanHoldsDropped, List<String> violations)
+        List<String> violations)
     {
     }
 
@@ -83,18 +88,23 @@ public final class JournalReplayer
                         else if (recordType == JournalCodec.RECORD_OUTCOME)
                         {
                             commandsWithoutOutcome.remove(seq);
-                            in.readByte(); // code
-                            final int reservationCount = JournalCodec.checkedCount(in.readInt());
-                            for (int i = 0; i < reservationCount; i++)
+                        }
+                        else if (recordType == JournalCodec.RECORD_EFFECT)
+                        {
+                            final KeyEffect e = JournalCodec.readEffect(in);
+                            effectsByKey.computeIfAbsent(e.key(), k -> new ArrayList<>()).add(e);
+                        }
+                        else if (recordType == JournalCodec.RECORD_RESERVATION)
+                        {
+                            final boolean removed = in.readBoolean();
+                            final ReservationState r = JournalCodec.readReservation(in);
+                            if (removed)
                             {
-                                final ReservationState r = JournalCodec.readReservation(in);
-                                reservations.merge(r.reservationId(), r, JournalReplayer::later);
+                                reservations.remove(r.reservationId());
                             }
-                            final int effectCount = JournalCodec.checkedCount(in.readInt());
-                            for (int i = 0; i < effectCount; i++)
+                            else
                             {
-                                final KeyEffect e = JournalCodec.readEffect(in);
-                                effectsByKey.computeIfAbsent(e.key(), k -> new ArrayList<>()).add(e);
+                                reservations.put(r.reservationId(), r);
                             }
                         }
                         else
@@ -128,35 +138,10 @@ public final class JournalReplayer
             keys.add(fold.toKey(nowMs, retentionMs));
         }
 
-        // A hold must belong to a reservation that still holds stock; otherwise it is a leftover of work that was
-        // never acknowledged, and recovery compensates it by dropping it.
-        long orphans = 0;
-        final List<RecoveredState.Key> cleaned = new ArrayList<>(keys.size());
-        for (final RecoveredState.Key key : keys)
-        {
-            final List<RecoveredState.Hold> kept = new ArrayList<>(key.holds().size());
-            for (final RecoveredState.Hold hold : key.holds())
-            {
-                final ReservationState r = reservations.get(hold.reservationId());
-                if (r != null && r.phase() == ReservationPhase.HELD)
-                {
-                    kept.add(hold);
-                }
-                else
-                {
-                    orphans++;
-                    LOG.warn("journal replay: dropping hold of {} on {}@{}: its reservation is {}",
-                        hold.reservationId(), key.sku(), key.location(), r == null ? "unknown" : r.phase());
-                }
-            }
-            cleaned.add(new RecoveredState.Key(key.sku(), key.location(), key.onHand(), key.safetyStock(),
-                key.version(), List.copyOf(kept), key.seen()));
-        }
-
         final List<ReservationState> kept = new ArrayList<>(reservations.size());
         for (final ReservationState r : reservations.values())
         {
-            if (r.retainUntilMs() >= nowMs || r.phase() == ReservationPhase.HELD)
+            if (r.retainUntilMs() >= nowMs || r.phase().holdsStock())
             {
                 kept.add(r);
             }
@@ -171,10 +156,10 @@ public final class JournalReplayer
             LOG.error("journal replay: invariant violation: {}", violation);
         }
         LOG.info("journal replay done: {} records, {} keys, {} reservations, {} commands in doubt, {} version gaps, "
-            + "{} orphan holds dropped, {} violations", records, cleaned.size(), kept.size(),
-            commandsWithoutOutcome.size(), gaps, orphans, violations.size());
-        return new Result(new RecoveredState(cleaned, kept), lastSeq, records, commandsWithoutOutcome.size(), gaps,
-            orphans, violations);
+            + "{} violations", records, keys.size(), kept.size(), commandsWithoutOutcome.size(), gaps,
+            violations.size());
+        return new Result(new RecoveredState(keys, kept), lastSeq, records, commandsWithoutOutcome.size(), gaps,
+            violations);
     }
 
     /**
