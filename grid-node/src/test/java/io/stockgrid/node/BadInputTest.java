@@ -470,6 +470,21 @@ class BadInputTest
         assertThat(state()).isEqualTo(before);
     }
 
+    @ParameterizedTest(name = "X-Correlation-Id of {0} chars")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {129, 500})
+    void shouldRefuseOverlongCorrelationIdHeaderAndChangeNothing(final int length)
+    {
+        final String before = state();
+        final HttpJson.Answer answer = http.send(HttpRequest.newBuilder(java.net.URI.create(http.base() + RESERVE))
+            .header("Content-Type", JSON).header("X-Correlation-Id", "c".repeat(length))
+            .POST(HttpRequest.BodyPublishers.ofString(reserve("bad-corr-" + length, line("SKU-A", "WH-1", "1")))));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.text("error")).isEqualTo(ErrorCode.INVALID_REQUEST.name());
+        assertThat(answer.text("message")).contains("X-Correlation-Id");
+        assertThat(state()).isEqualTo(before);
+        rememberRefusedId(Carries.RESERVATION_ID, "bad-corr-" + length);
+    }
+
     @Test
     void shouldRefuseReservationOverTheLimitWithoutRememberingItsId() throws Exception
     {
