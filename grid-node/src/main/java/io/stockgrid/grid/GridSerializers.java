@@ -27,6 +27,7 @@ public final class GridSerializers implements DataSerializableFactory
     static final int EXPIRE_RESERVATION = 23;
     static final int ABANDON_RESERVATION = 24;
     static final int BACKUP = 30;
+    static final int BATCH = 31;
 
     @Override
     public IdentifiedDataSerializable create(final int typeId)
@@ -52,6 +53,7 @@ public final class GridSerializers implements DataSerializableFactory
             case EXPIRE_RESERVATION -> new ReservationProcessors.Expire();
             case ABANDON_RESERVATION -> new ReservationProcessors.Abandon();
             case BACKUP -> new BackupProcessor<>();
+            case BATCH -> new BatchProcessor<>();
             default -> null;
         };
     }

@@ -52,6 +52,8 @@ public final class HazelcastInventoryService implements InventoryService
     static final long LEFTOVER_GRACE_MS = 2_000;
     static final int MAX_LEFTOVER_KEYS_PER_SWEEP = 1_000;
     private static final int RESTORE_BATCH = 10_000;
+    /** Threads that apply reservation batches; each waits on the grid for most of a batch's life. */
+    private static final int RESERVE_APPLIERS = 4;
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastInventoryService.class);
     private static final Function<String, StockProcessors.Base> EXPIRE_HOLD =
         id -> new StockProcessors.ReleaseHold(id, KeyEffect.Kind.EXPIRE);
@@ -61,6 +63,7 @@ public final class HazelcastInventoryService implements InventoryService
     private final IMap<String, ReservationRecord> reservations;
     private final ThreadPoolExecutor workers;
     private final long retentionMs;
+    private final ReserveBatcher batcher;
     private volatile boolean restored;
 
     /**
@@ -83,6 +86,7 @@ public final class HazelcastInventoryService implements InventoryService
                 t.setDaemon(true);
                 return t;
             }, new ThreadPoolExecutor.AbortPolicy());
+        this.batcher = new ReserveBatcher(stock, reservations, retentionMs, RESERVE_APPLIERS, maxQueued);
     }
 
     private <T> CompletableFuture<T> run(final Supplier<T> flow)
@@ -97,7 +101,7 @@ public final class HazelcastInventoryService implements InventoryService
         }
     }
 
-    private static KeyEffect effect(final String sku, final String location, final KeyResult r,
+    static KeyEffect effect(final String sku, final String location, final KeyResult r,
         final KeyEffect.Kind kind, final String ref, final long quantity, final long expiresAtMs, final long atMs)
     {
         return new KeyEffect(sku, location, r.version(), r.onHand(), r.safetyStock(), r.reserved(), kind, ref,
@@ -154,91 +158,7 @@ public final class HazelcastInventoryService implements InventoryService
     @Override
     public CompletableFuture<ReservationOutcome> reserve(final Commands.Reserve c, final long nowMs)
     {
-        return run(() -> reserveFlow(c, nowMs));
-    }
-
-    private ReservationOutcome reserveFlow(final Commands.Reserve c, final long nowMs)
-    {
-        final String id = c.reservationId();
-        final long expiresAtMs = nowMs + c.ttlSeconds() * 1000L;
-        final ReservationState pending = new ReservationState(id, ReservationPhase.PENDING, null, 1, nowMs,
-            expiresAtMs, expiresAtMs + retentionMs, c.fingerprint(), c.correlationId(), c.lines(), List.of());
-        final ReservationResult begin = reservations.executeOnKey(id, new ReservationProcessors.Begin(pending, nowMs));
-        switch (begin.code())
-        {
-            case MISMATCH:
-                return ReservationOutcome.of(ReservationOutcome.Code.FINGERPRINT_MISMATCH, null);
-            case EXISTS:
-                return ReservationOutcome.of(begin.state().phase() == ReservationPhase.PENDING ?
-                    ReservationOutcome.Code.IN_PROGRESS : ReservationOutcome.Code.REPLAYED, begin.state());
-            case CREATED:
-                break;
-            default:
-                throw new IllegalStateException("unexpected begin result " + begin);
-        }
-
-        final List<ReservationLine> lines = c.lines();
-        final List<KeyEffect> effects = new ArrayList<>(lines.size() * 2);
-        try
-        {
-            final List<CompletableFuture<KeyResult>> holds = new ArrayList<>(lines.size());
-            for (final ReservationLine line : lines)
-            {
-                holds.add(stock.submitToKey(new StockKey(line.sku(), line.location()),
-                    new StockProcessors.Hold(id, line.quantity(), expiresAtMs)).toCompletableFuture());
-            }
-            final boolean[] held = new boolean[lines.size()];
-            final List<ShortLine> shortLines = new ArrayList<>();
-            for (int i = 0; i < lines.size(); i++)
-            {
-                final ReservationLine line = lines.get(i);
-                final KeyResult r = holds.get(i).join();
-                switch (r.code())
-                {
-                    case APPLIED ->
-                    {
-                        held[i] = true;
-                        effects.add(effect(line.sku(), line.location(), r, KeyEffect.Kind.HOLD, id, line.quantity(),
-                            expiresAtMs, nowMs));
-                    }
-                    case ALREADY_HELD -> held[i] = true;
-                    case SHORT -> shortLines.add(new ShortLine(line.sku(), line.location(), line.quantity(),
-                        r.quantity()));
-                    default -> throw new IllegalStateException("unexpected hold result " + r);
-                }
-            }
-            if (shortLines.isEmpty())
-            {
-                final ReservationResult finish = reservations.executeOnKey(id,
-                    new ReservationProcessors.Finish(ReservationPhase.HELD, List.of(), nowMs));
-                if (finish.code() == ReservationResult.Code.TRANSITIONED)
-                {
-                    return new ReservationOutcome(ReservationOutcome.Code.HELD, finish.state(), effects);
-                }
-                // Expired (or lost) while its lines were being held: hand the units back.
-                applyToLines(id, lines, EXPIRE_HOLD, KeyEffect.Kind.EXPIRE, nowMs, effects);
-                return new ReservationOutcome(ReservationOutcome.Code.REPLAYED, finish.state(), effects);
-            }
-            applyToLines(id, lines, StockProcessors.ReleaseHold::new, KeyEffect.Kind.RELEASE, nowMs, effects);
-            final ReservationResult finish = reservations.executeOnKey(id,
-                new ReservationProcessors.Finish(ReservationPhase.REJECTED, List.copyOf(shortLines), nowMs));
-            return new ReservationOutcome(ReservationOutcome.Code.REJECTED, finish.state(), effects);
-        }
-        catch (final RuntimeException ex)
-        {
-            LOG.warn("reservation {} failed part-way; compensating", id, ex);
-            try
-            {
-                applyToLines(id, lines, StockProcessors.ReleaseHold::new, KeyEffect.Kind.RELEASE, nowMs, effects);
-                reservations.executeOnKey(id, new ReservationProcessors.Abandon());
-            }
-            catch (final RuntimeException compensationFailure)
-            {
-                // The expiry sweep returns the holds at the reservation's expiry.
-                LOG.warn("compensation of reservation {} failed; the sweep will expire it", id, compensationFailure);
-            }
-            return new ReservationOutcome(ReservationOutcome.Code.FAILED, null, effects);
-        }
+        return batcher.reserve(c, nowMs);
     }
 
     /** Runs one hold-ending processor on every line of a reservation in parallel; records what changed. */
@@ -520,6 +440,7 @@ public final class HazelcastInventoryService implements InventoryService
     public void close()
     {
         restored = false;
+        batcher.close();
         workers.shutdown();
         try
         {

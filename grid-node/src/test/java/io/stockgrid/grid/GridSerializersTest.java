@@ -271,7 +271,8 @@ class GridSerializersTest
         }
 
         final List<Class<?>> expected = new ArrayList<>(List.of(StockKey.class, StockRecord.class,
-            ReservationRecord.class, KeyResult.class, ReservationResult.class, BackupProcessor.class));
+            ReservationRecord.class, KeyResult.class, ReservationResult.class, BackupProcessor.class,
+            BatchProcessor.class));
         expected.addAll(List.of(StockProcessors.class.getDeclaredClasses()));
         expected.addAll(List.of(ReservationProcessors.class.getDeclaredClasses()));
         expected.removeIf(c -> Modifier.isAbstract(c.getModifiers()) || !IdentifiedDataSerializable.class
@@ -280,5 +281,27 @@ class GridSerializersTest
             expected);
         assertThat(factory.create(0)).isNull();
         assertThat(factory.create(999)).isNull();
+    }
+
+    @Test
+    void shouldCarryABatchAndItsBackupAcrossMembersAndApplyTheSameChanges()
+    {
+        final StockKey key = new StockKey("S", "L");
+        final java.util.Map<StockKey, java.util.List<JournaledProcessor<StockKey, StockRecord, KeyResult>>> byKey =
+            new java.util.HashMap<>();
+        byKey.put(key, java.util.List.of(new StockProcessors.SetStock(5, 0), new StockProcessors.Hold("r1", 2, 99),
+            new StockProcessors.Hold("r2", 4, 99), new StockProcessors.ReleaseHold("r1",
+                io.stockgrid.ingest.KeyEffect.Kind.EXPIRE)));
+        final BatchProcessor<StockKey, StockRecord, KeyResult> batch = roundTrip(new BatchProcessor<>(byKey));
+        final java.util.Map.Entry<StockKey, StockRecord> primary = new java.util.AbstractMap.SimpleEntry<>(key, null);
+        final java.util.List<KeyResult> results = batch.process(primary);
+        assertThat(results).extracting(KeyResult::code).containsExactly(KeyResult.Code.APPLIED,
+            KeyResult.Code.APPLIED, KeyResult.Code.SHORT, KeyResult.Code.APPLIED);
+        assertThat(results.get(2).quantity()).as("available when r2 was tried").isEqualTo(3);
+
+        final java.util.Map.Entry<StockKey, StockRecord> backup = new java.util.AbstractMap.SimpleEntry<>(key, null);
+        roundTrip(batch.getBackupProcessor()).process(backup);
+        assertThat(backup.getValue().version()).isEqualTo(primary.getValue().version()).isEqualTo(3);
+        assertThat(backup.getValue().reserved()).isEqualTo(primary.getValue().reserved()).isZero();
     }
 }
