@@ -27,7 +27,10 @@ public final class Journal implements AutoCloseable
     {
         /** Written to the memory-mapped file: survives a process crash (kill -9), not an OS crash. */
         MAPPED,
-        /** Also msync'd before the call returns: survives an OS crash, costs a disk flush per append. */
+        /**
+         * Also msync'd before the caller is answered: survives an OS crash. Concurrent outcomes share one msync
+         * (group commit); the grid's own records and commands are covered by the msync of the outcome after them.
+         */
         SYNC
     }
 
@@ -37,6 +40,13 @@ public final class Journal implements AutoCloseable
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong nextSeq;
     private final LongAdder appends = new LongAdder();
+    private final LongAdder syncs = new LongAdder();
+    private final Object syncMonitor = new Object();
+    /** Records appended; guarded by {@link #lock}. */
+    private long appended;
+    /** Records known to be on disk; guarded by {@link #syncMonitor}. */
+    private long syncedUpTo;
+    private boolean syncing;
     private final Path dir;
 
     public Journal(final Path dir, final Durability durability, final long lastSeq)
@@ -66,7 +76,8 @@ public final class Journal implements AutoCloseable
             {
                 JournalCodec.encodeCommand(dc.wire().bytes(), seq, atMs, command);
             }
-            afterAppend();
+            appended++;
+            appends.increment();
             return seq;
         }
         finally
@@ -75,9 +86,14 @@ public final class Journal implements AutoCloseable
         }
     }
 
+    /**
+     * Appends an outcome. In SYNC mode, returns only once the outcome, and everything appended before it, is on
+     * disk: concurrent callers share one msync (group commit).
+     */
     public void appendOutcome(final long seq, final byte commandType, final long atMs, final int code,
         final List<ReservationState> reservations, final List<KeyEffect> effects)
     {
+        final long mine;
         lock.lock();
         try
         {
@@ -86,11 +102,71 @@ public final class Journal implements AutoCloseable
                 final Bytes<?> bytes = dc.wire().bytes();
                 JournalCodec.encodeOutcome(bytes, seq, atMs, commandType, code, reservations, effects);
             }
-            afterAppend();
+            mine = ++appended;
+            appends.increment();
         }
         finally
         {
             lock.unlock();
+        }
+        if (durability == Durability.SYNC)
+        {
+            awaitSynced(mine);
+        }
+    }
+
+    /**
+     * Group commit: the first caller to find no msync running leads one that covers everything appended so far;
+     * the others wait for it, and for the next one if theirs came in after it started.
+     */
+    private void awaitSynced(final long target)
+    {
+        while (true)
+        {
+            synchronized (syncMonitor)
+            {
+                while (syncedUpTo < target && syncing)
+                {
+                    try
+                    {
+                        syncMonitor.wait();
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted waiting for the journal to sync", ex);
+                    }
+                }
+                if (syncedUpTo >= target)
+                {
+                    return;
+                }
+                syncing = true;
+            }
+            long covered = 0;
+            try
+            {
+                lock.lock();
+                try
+                {
+                    covered = appended;
+                    appender.sync();
+                    syncs.increment();
+                }
+                finally
+                {
+                    lock.unlock();
+                }
+            }
+            finally
+            {
+                synchronized (syncMonitor)
+                {
+                    syncedUpTo = Math.max(syncedUpTo, covered);
+                    syncing = false;
+                    syncMonitor.notifyAll();
+                }
+            }
         }
     }
 
@@ -109,6 +185,7 @@ public final class Journal implements AutoCloseable
             {
                 JournalCodec.encodeEffect(dc.wire().bytes(), System.currentTimeMillis(), effect);
             }
+            appended++;
             appends.increment();
         }
         finally
@@ -127,6 +204,7 @@ public final class Journal implements AutoCloseable
             {
                 JournalCodec.encodeReservation(dc.wire().bytes(), System.currentTimeMillis(), state, removed);
             }
+            appended++;
             appends.increment();
         }
         finally
@@ -135,18 +213,15 @@ public final class Journal implements AutoCloseable
         }
     }
 
-    private void afterAppend()
-    {
-        appends.increment();
-        if (durability == Durability.SYNC)
-        {
-            appender.sync();
-        }
-    }
-
     public long appends()
     {
         return appends.sum();
+    }
+
+    /** msyncs done (SYNC mode); appends / syncs is the group-commit batch size. */
+    public long syncs()
+    {
+        return syncs.sum();
     }
 
     public Path directory()
