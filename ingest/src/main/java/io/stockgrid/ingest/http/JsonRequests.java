@@ -70,7 +70,7 @@ final class JsonRequests
     {
         if (!Limits.isKeyPart(value))
         {
-            throw new BadRequest("path parameter '" + name + "' must be 1..64 chars of [A-Za-z0-9._-]");
+            throw new BadRequest("path parameter '" + name + "' must be " + Limits.KEY_PART_RULE);
         }
         return value;
     }
@@ -79,7 +79,7 @@ final class JsonRequests
     {
         if (!Limits.isRequestId(value))
         {
-            throw new BadRequest("path parameter '" + name + "' must be 1..128 chars of [A-Za-z0-9._:-]");
+            throw new BadRequest("path parameter '" + name + "' must be " + Limits.REQUEST_ID_RULE);
         }
         return value;
     }
@@ -97,7 +97,7 @@ final class JsonRequests
     {
         final JsonNode node = parseObject(body);
         final String eventId = requireString(node, "eventId", "eventId", Limits.REQUEST_ID,
-            "1..128 chars of [A-Za-z0-9._:-]");
+            Limits.REQUEST_ID_RULE);
         final long delta = requireLong(node, "delta", "delta", -Limits.DELTA_ABS_MAX, Limits.DELTA_ABS_MAX);
         if (delta == 0)
         {
@@ -111,10 +111,10 @@ final class JsonRequests
     {
         final JsonNode node = parseObject(body);
         final String returnId = requireString(node, "returnId", "returnId", Limits.REQUEST_ID,
-            "1..128 chars of [A-Za-z0-9._:-]");
-        final String sku = requireString(node, "sku", "sku", Limits.KEY_PART, "1..64 chars of [A-Za-z0-9._-]");
+            Limits.REQUEST_ID_RULE);
+        final String sku = requireString(node, "sku", "sku", Limits.KEY_PART, Limits.KEY_PART_RULE);
         final String location = requireString(node, "location", "location", Limits.KEY_PART,
-            "1..64 chars of [A-Za-z0-9._-]");
+            Limits.KEY_PART_RULE);
         final long quantity = requireLong(node, "quantity", "quantity", Limits.LINE_QUANTITY_MIN,
             Limits.LINE_QUANTITY_MAX);
         final JsonNode d = node.get("disposition");
@@ -138,7 +138,7 @@ final class JsonRequests
     {
         final JsonNode node = parseObject(body);
         final String reservationId = requireString(node, "reservationId", "reservationId", Limits.REQUEST_ID,
-            "1..128 chars of [A-Za-z0-9._:-]");
+            Limits.REQUEST_ID_RULE);
         final JsonNode linesNode = node.get("lines");
         if (linesNode == null || !linesNode.isArray())
         {
@@ -160,9 +160,9 @@ final class JsonRequests
                 throw new BadRequest("field '" + at + "' must be an object");
             }
             final String sku = requireString(line, "sku", at + ".sku", Limits.KEY_PART,
-                "1..64 chars of [A-Za-z0-9._-]");
+                Limits.KEY_PART_RULE);
             final String location = requireString(line, "location", at + ".location", Limits.KEY_PART,
-                "1..64 chars of [A-Za-z0-9._-]");
+                Limits.KEY_PART_RULE);
             final long quantity = requireLong(line, "quantity", at + ".quantity", Limits.LINE_QUANTITY_MIN,
                 Limits.LINE_QUANTITY_MAX);
             if (!seen.add(sku + '\u0000' + location))
