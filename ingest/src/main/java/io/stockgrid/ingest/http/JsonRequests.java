@@ -12,13 +12,8 @@ import io.stockgrid.api.ReturnDisposition;
 import io.stockgrid.ingest.Commands;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -206,33 +201,10 @@ final class JsonRequests
         return value;
     }
 
-    /**
-     * A digest of what a reservation asks for: its lines in (sku, location) order, so a retry that lists them in
-     * another order is the same request, and its ttl. The correlation id is left out, as it differs between
-     * attempts.
-     */
+    /** The reservation fingerprint, the same for every front door: see {@link Commands#reserveFingerprint}. */
     static String fingerprint(final List<ReservationLine> lines, final int ttlSeconds)
     {
-        final MessageDigest digest;
-        try
-        {
-            digest = MessageDigest.getInstance("SHA-256");
-        }
-        catch (final NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-        final List<ReservationLine> sorted = new ArrayList<>(lines);
-        sorted.sort(Comparator.comparing(ReservationLine::sku).thenComparing(ReservationLine::location));
-        final StringBuilder canonical = new StringBuilder(lines.size() * 32);
-        canonical.append(ttlSeconds);
-        for (final ReservationLine line : sorted)
-        {
-            canonical.append('|').append(line.sku()).append('/').append(line.location()).append('/')
-                .append(line.quantity());
-        }
-        final byte[] hash = digest.digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(hash, 0, 16);
+        return Commands.reserveFingerprint(lines, ttlSeconds);
     }
 
     private static String requireString(final JsonNode node, final String field, final String path,
