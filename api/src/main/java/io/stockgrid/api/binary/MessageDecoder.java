@@ -235,6 +235,22 @@ public abstract class MessageDecoder
         return true;
     }
 
+    /**
+     * Folds the ASCII field at {@code pos}, length byte included, into an FNV-1a hash: equal fields hash equal, so
+     * comparing hashes first keeps a pairwise duplicate check cheap.
+     */
+    protected final long asciiHash(final long seed, final int pos)
+    {
+        long hash = seed;
+        final int end = pos + 1 + (buffer.getByte(pos) & 0xFF);
+        for (int i = pos; i < end; i++)
+        {
+            hash ^= buffer.getByte(i) & 0xFF;
+            hash *= 0x100000001b3L;
+        }
+        return hash;
+    }
+
     /** The ASCII field at {@code pos} as a String (allocates); null if it is empty. */
     protected final String asciiOrNull(final int pos)
     {

@@ -16,9 +16,11 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 public final class ReserveDecoder extends MessageDecoder
 {
+    private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
     private final int[] quantityAt = new int[Limits.LINES_MAX];
     private final int[] skuAt = new int[Limits.LINES_MAX];
     private final int[] locationAt = new int[Limits.LINES_MAX];
+    private final long[] keyHash = new long[Limits.LINES_MAX];
     private int reservationIdAt;
     private int correlationIdAt;
     private int lineCount;
@@ -73,6 +75,7 @@ public final class ReserveDecoder extends MessageDecoder
             {
                 return false;
             }
+            keyHash[i] = asciiHash(asciiHash(FNV_OFFSET_BASIS, skuAt[i]), locationAt[i]);
         }
         if (!end(pos))
         {
@@ -85,9 +88,11 @@ public final class ReserveDecoder extends MessageDecoder
             {
                 return false;
             }
+            // At most 4950 pairs: hashes first, bytes only when they match.
             for (int j = 0; j < i; j++)
             {
-                if (asciiEquals(skuAt[i], skuAt[j]) && asciiEquals(locationAt[i], locationAt[j]))
+                if (keyHash[i] == keyHash[j] && asciiEquals(skuAt[i], skuAt[j]) &&
+                    asciiEquals(locationAt[i], locationAt[j]))
                 {
                     invalid("field 'lines[" + i + "]' repeats sku " + asciiOrNull(skuAt[i]) + " at location "
                         + asciiOrNull(locationAt[i]) + ": each (sku, location) may appear once per reservation");

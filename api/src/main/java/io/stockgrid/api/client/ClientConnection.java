@@ -92,7 +92,7 @@ final class ClientConnection
     private ScheduledFuture<?> handshakeTimer;
     private boolean flushScheduled;
     private boolean closed;
-    private String lastFailure = "not connected yet";
+    private volatile String lastFailure = "not connected yet";
 
     ClientConnection(final String host, final int port, final long connectTimeoutMs, final long requestTimeoutMs,
         final int maxRetries, final int maxInFlight, final int maxFrameBytes)
