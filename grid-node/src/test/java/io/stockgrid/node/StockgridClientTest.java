@@ -223,7 +223,8 @@ class StockgridClientTest
         final Reservation held = client.reserve("d-order-1", List.of(new ReservationLine("D-SKU-1", "WH-1", 4)), 300,
             null);
 
-        final HttpJson.Answer retry = http.post("/v1/reservations", "{\"reservationId\":\"d-order-1\",\"ttlSeconds\":300,"
+        final HttpJson.Answer retry = http.post("/v1/reservations",
+            "{\"reservationId\":\"d-order-1\",\"ttlSeconds\":300,"
             + "\"lines\":[{\"sku\":\"D-SKU-1\",\"location\":\"WH-1\",\"quantity\":4}]}");
         assertThat(retry.status()).isEqualTo(201);
         assertSameReservation(retry, held);

@@ -406,7 +406,8 @@ final class ClientConnection
     private void onChannelActive(final Channel ch)
     {
         final int length = new HelloEncoder().wrap(scratch, FrameDescriptor.LENGTH_FIELD_LENGTH).requestId(0)
-            .minVersion(MessageHeaderDescriptor.SCHEMA_VERSION_MIN).maxVersion(MessageHeaderDescriptor.SCHEMA_VERSION_MAX)
+            .minVersion(MessageHeaderDescriptor.SCHEMA_VERSION_MIN)
+            .maxVersion(MessageHeaderDescriptor.SCHEMA_VERSION_MAX)
             .encodedLength();
         FrameDescriptor.messageLength(scratch, 0, length);
         final ByteBuf hello = ch.alloc().buffer(FrameDescriptor.LENGTH_FIELD_LENGTH + length);

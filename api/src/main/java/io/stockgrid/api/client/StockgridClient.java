@@ -60,7 +60,8 @@ import java.util.concurrent.ExecutionException;
  */
 public final class StockgridClient implements AutoCloseable
 {
-    private static final int FRAME_BYTES_MAX = FrameDescriptor.LENGTH_FIELD_LENGTH + FrameDescriptor.MAX_FRAME_BYTES_MIN;
+    private static final int FRAME_BYTES_MAX =
+        FrameDescriptor.LENGTH_FIELD_LENGTH + FrameDescriptor.MAX_FRAME_BYTES_MIN;
     private static final ThreadLocal<Codecs> CODECS = ThreadLocal.withInitial(Codecs::new);
 
     private final ClientConnection connection;

@@ -38,7 +38,8 @@ class DecoderRefusalTest
     void shouldRefuseBadLinesNamingTheLine()
     {
         assertReserveRefused(b -> new ReserveEncoder().wrap(b, 0).ttlSeconds(60).reservationId("r").correlationId(null)
-            .line(1, "A", "B").line(0, "C", "D").encodedLength(), "field 'lines[1].quantity' must be in 1..1000000, was 0");
+            .line(1, "A", "B").line(0, "C", "D").encodedLength(),
+            "field 'lines[1].quantity' must be in 1..1000000, was 0");
         assertReserveRefused(b -> new ReserveEncoder().wrap(b, 0).ttlSeconds(60).reservationId("r").correlationId(null)
             .line(1, "A", "B").line(1, "C d", "D").encodedLength(),
             "field 'lines[1].sku' must be 1..64 chars of [A-Za-z0-9._-]");
@@ -70,7 +71,8 @@ class DecoderRefusalTest
         final int length = reserve(buffer, 2);
         assertRefused(new ReserveDecoder().wrap(buffer, 0, length - 1),
             "malformed RESERVE: field 'lines[1].location' runs past the end of the frame");
-        assertRefused(new ReserveDecoder().wrap(buffer, 0, length + 3), "malformed RESERVE: 3 bytes after the last field");
+        assertRefused(new ReserveDecoder().wrap(buffer, 0, length + 3),
+            "malformed RESERVE: 3 bytes after the last field");
         buffer.putShort(MessageHeaderDescriptor.BLOCK_LENGTH_OFFSET, (short)9, ByteOrder.LITTLE_ENDIAN);
         assertRefused(new ReserveDecoder().wrap(buffer, 0, length), "malformed RESERVE: block length 9, expected 8");
         reserve(buffer, 2);
