@@ -149,6 +149,42 @@ class ClientResilienceTest
         assertThat(client.availability("R-SKU-5", "WH-1").onHand()).isEqualTo(5);
     }
 
+    /**
+     * The node itself goes away (closing every connection) and comes back on the same port and data dir: the client
+     * reconnects on its own, and a retry of a reservation made before the restart gets the first answer, rebuilt from
+     * the journal, without holding twice.
+     */
+    @Test
+    void shouldReconnectWhenTheNodeRestartsAndAnswerARetryFromTheJournal(@TempDir final Path restartDir)
+        throws Exception
+    {
+        final int port = NodeProcess.freePort();
+        final List<ReservationLine> lines = List.of(new ReservationLine("N-SKU-1", "WH-1", 2));
+        final StockgridNode first = StockgridNode.start(TestNode.config(restartDir)
+            .set(Setting.BINARY_PORT, Integer.toString(port)).conclude());
+        final Reservation held;
+        try (StockgridClient direct = StockgridClient.builder().address("127.0.0.1", port)
+            .requestTimeout(Duration.ofSeconds(2)).maxRetries(3).build())
+        {
+            try
+            {
+                direct.setStock("N-SKU-1", "WH-1", 5);
+                held = direct.reserve("n-order-1", lines, 600, null);
+            }
+            finally
+            {
+                first.close();
+            }
+            try (StockgridNode second = StockgridNode.start(TestNode.config(restartDir)
+                .set(Setting.BINARY_PORT, Integer.toString(port)).conclude()))
+            {
+                assertThat(direct.reserve("n-order-1", lines, 600, null)).isEqualTo(held);
+                assertThat(direct.availability("N-SKU-1", "WH-1").reserved()).as("held once").isEqualTo(2);
+                assertThat(second.binaryPort()).isEqualTo(port);
+            }
+        }
+    }
+
     @Test
     void shouldRefuseToBuildWhenNoNodeAnswers() throws Exception
     {
