@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AllocationTest
 {
-    private static final int ROUNDS = 5_000;
+    private static final int ROUNDS = 2_000;
 
     @Test
     void shouldValidateRequestsAndEncodeAnswersWithoutAllocating()
