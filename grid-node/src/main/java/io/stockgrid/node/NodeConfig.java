@@ -1,5 +1,6 @@
 package io.stockgrid.node;
 
+import io.stockgrid.api.binary.FrameDescriptor;
 import io.stockgrid.ingest.Journal;
 
 import java.io.IOException;
@@ -20,6 +21,8 @@ public final class NodeConfig
     private final EnumMap<Setting, String> values = new EnumMap<>(Setting.class);
 
     int httpPort;
+    int binaryPort;
+    int binaryMaxFrameBytes;
     String bindAddress;
     Path dataDir;
     int memberPort;
@@ -133,6 +136,13 @@ public final class NodeConfig
     public NodeConfig conclude()
     {
         httpPort = intIn(Setting.HTTP_PORT, 0, 65_535);
+        binaryPort = intIn(Setting.BINARY_PORT, 0, 65_535);
+        binaryMaxFrameBytes = intIn(Setting.BINARY_MAX_FRAME_BYTES, FrameDescriptor.MAX_FRAME_BYTES_MIN,
+            FrameDescriptor.MAX_FRAME_BYTES_MAX);
+        if (httpPort != 0 && httpPort == binaryPort)
+        {
+            throw invalid(Setting.BINARY_PORT, "must differ from " + Setting.HTTP_PORT.flag() + " (" + httpPort + ")");
+        }
         bindAddress = nonBlank(Setting.BIND_ADDRESS);
         dataDir = Path.of(nonBlank(Setting.DATA_DIR));
         memberPort = intIn(Setting.MEMBER_PORT, 1, 65_535);
@@ -157,6 +167,11 @@ public final class NodeConfig
     public int httpPort()
     {
         return httpPort;
+    }
+
+    public int binaryPort()
+    {
+        return binaryPort;
     }
 
     public Path dataDir()

@@ -8,7 +8,10 @@ package io.stockgrid.node;
 public enum Setting
 {
     HTTP_PORT("http-port", "8080", "HTTP port (0 picks a free one)"),
-    BIND_ADDRESS("bind-address", "127.0.0.1", "interface the HTTP door and the Hazelcast member bind to"),
+    BINARY_PORT("binary-port", "7070", "binary protocol port (0 picks a free one); see docs/protocol.md"),
+    BINARY_MAX_FRAME_BYTES("binary-max-frame-bytes", "65536",
+        "largest binary message accepted, 32768..16777216 bytes; a larger frame closes the connection"),
+    BIND_ADDRESS("bind-address", "127.0.0.1", "interface the HTTP and binary doors and the Hazelcast member bind to"),
     DATA_DIR("data-dir", "./data", "directory of the journal and the node's lock file"),
     CONFIG("config", "", "a properties file of these settings (keys as the flags, without the dashes)"),
     MEMBER_PORT("member-port", "5701", "first Hazelcast member port tried (the next free one is taken)"),
@@ -17,7 +20,7 @@ public enum Setting
         "mapped: survive a process crash; sync: also msync each append, survive an OS crash"),
     MAX_IN_FLIGHT("max-in-flight", "4096", "requests admitted at once; beyond it 503 OVERLOADED with Retry-After"),
     WORKER_THREADS("worker-threads", "32", "threads that run call flows against the grid"),
-    IO_THREADS("io-threads", "2", "Netty event-loop threads of the HTTP door"),
+    IO_THREADS("io-threads", "2", "Netty event-loop threads of each door (HTTP, binary)"),
     IDEMPOTENCY_RETENTION_HOURS("idempotency-retention-hours", "24",
         "how long reservation outcomes, eventIds and returnIds are remembered"),
     EXPIRY_SWEEP_INTERVAL_MS("expiry-sweep-interval-ms", "200", "how often expired holds are returned"),

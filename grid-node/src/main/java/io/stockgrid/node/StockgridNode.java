@@ -9,6 +9,7 @@ import io.stockgrid.ingest.IngestMetrics;
 import io.stockgrid.ingest.Journal;
 import io.stockgrid.ingest.JournalReplayer;
 import io.stockgrid.ingest.RecoveredState;
+import io.stockgrid.ingest.binary.BinaryServer;
 import io.stockgrid.ingest.http.HttpServer;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
@@ -25,8 +26,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * One Stockgrid node, wired by hand: lock the data dir, rebuild state from the journal, start the Hazelcast member
- * and load the state into it, open the journal for appends, then open the HTTP door. {@link #close()} undoes it in
- * reverse after draining in-flight requests.
+ * and load the state into it, open the journal for appends, then open the HTTP and binary doors. {@link #close()}
+ * undoes it in reverse after draining in-flight requests.
  */
 public final class StockgridNode implements AutoCloseable
 {
@@ -40,6 +41,7 @@ public final class StockgridNode implements AutoCloseable
     private final Journal journal;
     private final CommandPipeline pipeline;
     private final HttpServer http;
+    private final BinaryServer binary;
     private final JournalReplayer.Result recovery;
     private volatile boolean closed;
 
@@ -61,6 +63,7 @@ public final class StockgridNode implements AutoCloseable
         HazelcastInventoryService svc = null;
         Journal jnl = null;
         CommandPipeline pipe = null;
+        HttpServer httpServer = null;
         try
         {
             final Path journalDir = Journal.directory(config.dataDir);
@@ -90,10 +93,13 @@ public final class StockgridNode implements AutoCloseable
             metrics.setHoldsActive(holds - finished);
             pipe = new CommandPipeline(svc, jnl, clock, metrics, config.maxInFlight);
             pipe.startExpirySweeper(config.expirySweepIntervalMs, config.expirySweepBatch);
-            http = new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, pipe, metrics);
+            httpServer = new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, pipe, metrics);
+            binary = new BinaryServer(config.bindAddress, config.binaryPort, config.ioThreads, pipe, metrics,
+                config.binaryMaxFrameBytes, BinaryServer.MAX_IN_FLIGHT_PER_CONNECTION_DEFAULT);
         }
         catch (final Exception | Error ex)
         {
+            closeQuietly(httpServer);
             closeQuietly(pipe);
             closeQuietly(svc);
             if (svc != null)
@@ -109,12 +115,14 @@ public final class StockgridNode implements AutoCloseable
             lockChannel.close();
             throw ex;
         }
+        http = httpServer;
         hazelcast = hz;
         service = svc;
         journal = jnl;
         pipeline = pipe;
-        LOG.info("Stockgrid node ready: http://{}:{} data-dir {} ({} keys, {} reservations recovered) in {} ms",
-            config.bindAddress, http.port(), config.dataDir.toAbsolutePath(), recovery.state().keys().size(),
+        LOG.info("Stockgrid node ready: http://{}:{} binary {}:{} data-dir {} ({} keys, {} reservations recovered) "
+            + "in {} ms", config.bindAddress, http.port(), config.bindAddress, binary.port(),
+            config.dataDir.toAbsolutePath(), recovery.state().keys().size(),
             recovery.state().reservations().size(), (System.nanoTime() - startNs) / 1_000_000);
     }
 
@@ -132,6 +140,12 @@ public final class StockgridNode implements AutoCloseable
     public int httpPort()
     {
         return http.port();
+    }
+
+    /** The port of the binary door (useful when asked for port 0). */
+    public int binaryPort()
+    {
+        return binary.port();
     }
 
     public CommandPipeline pipeline()
@@ -169,6 +183,7 @@ public final class StockgridNode implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+        closeQuietly(binary);
         closeQuietly(http);
         closeQuietly(pipeline);
         closeQuietly(service);

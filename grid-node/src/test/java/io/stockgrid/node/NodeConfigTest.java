@@ -61,6 +61,23 @@ class NodeConfigTest
     }
 
     @Test
+    void shouldConfigureTheBinaryDoorAndRefuseBadValuesNamingTheSetting()
+    {
+        final NodeConfig defaults = NodeConfig.resolve(new String[0], Map.of());
+        assertThat(defaults.binaryPort()).isEqualTo(7070);
+        assertThat(defaults.binaryMaxFrameBytes).isEqualTo(65_536);
+        final NodeConfig set = NodeConfig.resolve(new String[] {"--binary-port", "0"},
+            Map.of("STOCKGRID_BINARY_MAX_FRAME_BYTES", "32768"));
+        assertThat(set.binaryPort()).isZero();
+        assertThat(set.binaryMaxFrameBytes).isEqualTo(32_768);
+        assertThatThrownBy(() -> NodeConfig.resolve(new String[] {"--binary-max-frame-bytes", "1024"}, Map.of()))
+            .hasMessageContaining("--binary-max-frame-bytes").hasMessageContaining("STOCKGRID_BINARY_MAX_FRAME_BYTES")
+            .hasMessageContaining("'1024'").hasMessageContaining("32768..16777216");
+        assertThatThrownBy(() -> NodeConfig.resolve(new String[] {"--binary-port", "8080"}, Map.of()))
+            .hasMessageContaining("--binary-port").hasMessageContaining("must differ from --http-port (8080)");
+    }
+
+    @Test
     void shouldRefuseUnknownKeyInConfigFile() throws Exception
     {
         final Path file = tmp.resolve("bad.properties");

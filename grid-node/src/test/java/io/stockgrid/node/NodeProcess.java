@@ -58,7 +58,8 @@ public final class NodeProcess implements AutoCloseable
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar().toString(),
             "--http-port", Integer.toString(httpPort), "--data-dir", dataDir.toString(),
-            "--member-port", Integer.toString(memberPort), "--cluster-name", "it-" + memberPort));
+            "--member-port", Integer.toString(memberPort), "--cluster-name", "it-" + memberPort,
+            "--binary-port", "0"));
         command.addAll(List.of(extraArgs));
         final Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
         final Process process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -13,6 +13,7 @@ public final class TestNode
     {
         return new NodeConfig()
             .set(Setting.HTTP_PORT, "0")
+            .set(Setting.BINARY_PORT, "0")
             .set(Setting.DATA_DIR, dataDir.toString())
             .set(Setting.MEMBER_PORT, "15701")
             .set(Setting.CLUSTER_NAME, "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime())

@@ -25,6 +25,8 @@ public final class IngestMetrics
     private final Counter holdsExpired;
     private final Counter overloadRejections;
     private final Counter reservationOutcomes;
+    private final Counter binaryRefusals;
+    private final Counter binaryInternalErrors;
 
     public IngestMetrics()
     {
@@ -45,6 +47,34 @@ public final class IngestMetrics
             .help("Requests answered 503 OVERLOADED because the in-flight bound was reached").register(registry);
         reservationOutcomes = Counter.builder().name("stockgrid_reservation_outcomes_total")
             .help("Reservation calls by outcome").labelNames("outcome").register(registry);
+        binaryRefusals = Counter.builder().name("stockgrid_binary_refusals_total")
+            .help("Binary frames refused: 'request' answered ERROR INVALID_REQUEST, 'connection' closed the connection")
+            .labelNames("scope").register(registry);
+        binaryInternalErrors = Counter.builder().name("stockgrid_binary_internal_errors_total")
+            .help("Unexpected exceptions in the binary door (a bug: each one is logged)").register(registry);
+    }
+
+    public void registerBinaryConnections(final LongSupplier connections)
+    {
+        GaugeWithCallback.builder().name("stockgrid_binary_connections")
+            .help("Open connections of the binary door").callback(cb -> cb.call(connections.getAsLong()))
+            .register(registry);
+    }
+
+    /** A binary frame was refused; {@code connectionClosed} if the refusal closed the connection. */
+    public void recordBinaryRefusal(final boolean connectionClosed)
+    {
+        binaryRefusals.labelValues(connectionClosed ? "connection" : "request").inc();
+    }
+
+    public void recordBinaryInternalError()
+    {
+        binaryInternalErrors.inc();
+    }
+
+    public long binaryInternalErrors()
+    {
+        return (long)binaryInternalErrors.get();
     }
 
     public void registerJournal(final Journal journal)

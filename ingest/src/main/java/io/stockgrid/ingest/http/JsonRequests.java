@@ -12,13 +12,8 @@ import io.stockgrid.api.ReturnDisposition;
 import io.stockgrid.ingest.Commands;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -70,7 +65,7 @@ final class JsonRequests
     {
         if (!Limits.isKeyPart(value))
         {
-            throw new BadRequest("path parameter '" + name + "' must be 1..64 chars of [A-Za-z0-9._-]");
+            throw new BadRequest("path parameter '" + name + "' must be " + Limits.KEY_PART_RULE);
         }
         return value;
     }
@@ -79,7 +74,7 @@ final class JsonRequests
     {
         if (!Limits.isRequestId(value))
         {
-            throw new BadRequest("path parameter '" + name + "' must be 1..128 chars of [A-Za-z0-9._:-]");
+            throw new BadRequest("path parameter '" + name + "' must be " + Limits.REQUEST_ID_RULE);
         }
         return value;
     }
@@ -97,7 +92,7 @@ final class JsonRequests
     {
         final JsonNode node = parseObject(body);
         final String eventId = requireString(node, "eventId", "eventId", Limits.REQUEST_ID,
-            "1..128 chars of [A-Za-z0-9._:-]");
+            Limits.REQUEST_ID_RULE);
         final long delta = requireLong(node, "delta", "delta", -Limits.DELTA_ABS_MAX, Limits.DELTA_ABS_MAX);
         if (delta == 0)
         {
@@ -111,10 +106,10 @@ final class JsonRequests
     {
         final JsonNode node = parseObject(body);
         final String returnId = requireString(node, "returnId", "returnId", Limits.REQUEST_ID,
-            "1..128 chars of [A-Za-z0-9._:-]");
-        final String sku = requireString(node, "sku", "sku", Limits.KEY_PART, "1..64 chars of [A-Za-z0-9._-]");
+            Limits.REQUEST_ID_RULE);
+        final String sku = requireString(node, "sku", "sku", Limits.KEY_PART, Limits.KEY_PART_RULE);
         final String location = requireString(node, "location", "location", Limits.KEY_PART,
-            "1..64 chars of [A-Za-z0-9._-]");
+            Limits.KEY_PART_RULE);
         final long quantity = requireLong(node, "quantity", "quantity", Limits.LINE_QUANTITY_MIN,
             Limits.LINE_QUANTITY_MAX);
         final JsonNode d = node.get("disposition");
@@ -138,7 +133,7 @@ final class JsonRequests
     {
         final JsonNode node = parseObject(body);
         final String reservationId = requireString(node, "reservationId", "reservationId", Limits.REQUEST_ID,
-            "1..128 chars of [A-Za-z0-9._:-]");
+            Limits.REQUEST_ID_RULE);
         final JsonNode linesNode = node.get("lines");
         if (linesNode == null || !linesNode.isArray())
         {
@@ -160,9 +155,9 @@ final class JsonRequests
                 throw new BadRequest("field '" + at + "' must be an object");
             }
             final String sku = requireString(line, "sku", at + ".sku", Limits.KEY_PART,
-                "1..64 chars of [A-Za-z0-9._-]");
+                Limits.KEY_PART_RULE);
             final String location = requireString(line, "location", at + ".location", Limits.KEY_PART,
-                "1..64 chars of [A-Za-z0-9._-]");
+                Limits.KEY_PART_RULE);
             final long quantity = requireLong(line, "quantity", at + ".quantity", Limits.LINE_QUANTITY_MIN,
                 Limits.LINE_QUANTITY_MAX);
             if (!seen.add(sku + '\u0000' + location))
@@ -206,33 +201,10 @@ final class JsonRequests
         return value;
     }
 
-    /**
-     * A digest of what a reservation asks for: its lines in (sku, location) order, so a retry that lists them in
-     * another order is the same request, and its ttl. The correlation id is left out, as it differs between
-     * attempts.
-     */
+    /** The reservation fingerprint, the same for every front door: see {@link Commands#reserveFingerprint}. */
     static String fingerprint(final List<ReservationLine> lines, final int ttlSeconds)
     {
-        final MessageDigest digest;
-        try
-        {
-            digest = MessageDigest.getInstance("SHA-256");
-        }
-        catch (final NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-        final List<ReservationLine> sorted = new ArrayList<>(lines);
-        sorted.sort(Comparator.comparing(ReservationLine::sku).thenComparing(ReservationLine::location));
-        final StringBuilder canonical = new StringBuilder(lines.size() * 32);
-        canonical.append(ttlSeconds);
-        for (final ReservationLine line : sorted)
-        {
-            canonical.append('|').append(line.sku()).append('/').append(line.location()).append('/')
-                .append(line.quantity());
-        }
-        final byte[] hash = digest.digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(hash, 0, 16);
+        return Commands.reserveFingerprint(lines, ttlSeconds);
     }
 
     private static String requireString(final JsonNode node, final String field, final String path,

@@ -1,0 +1,129 @@
+package io.stockgrid.ingest.binary;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.stockgrid.api.binary.FrameDescriptor;
+import io.stockgrid.api.binary.HelloOkDescriptor;
+import io.stockgrid.ingest.CommandPipeline;
+import io.stockgrid.ingest.IngestMetrics;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The binary front door (protocol v1, docs/protocol.md), on Netty: every connection gets a
+ * {@link BinarySessionAdapter}, which calls the same {@link CommandPipeline} as the HTTP door, so the two doors
+ * share admission, journal, idempotency and answers.
+ */
+public final class BinaryServer implements AutoCloseable
+{
+    /** Requests worked on at once per connection unless configured otherwise. */
+    public static final int MAX_IN_FLIGHT_PER_CONNECTION_DEFAULT = 256;
+    private static final int WRITE_BUFFER_LOW_BYTES = 256 * 1024;
+    private static final int WRITE_BUFFER_HIGH_BYTES = 1024 * 1024;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final AtomicInteger connections = new AtomicInteger();
+
+    /**
+     * @param maxFrameBytes             the largest message accepted (header and body), see {@link FrameDescriptor}.
+     * @param maxInFlightPerConnection  requests worked on at once per connection; beyond it the connection stops
+     *                                  being read until answers drain.
+     */
+    public BinaryServer(final String bindAddress, final int port, final int ioThreads, final CommandPipeline pipeline,
+        final IngestMetrics metrics, final int maxFrameBytes, final int maxInFlightPerConnection)
+        throws InterruptedException
+    {
+        if (maxFrameBytes < FrameDescriptor.MAX_FRAME_BYTES_MIN || maxFrameBytes > FrameDescriptor.MAX_FRAME_BYTES_MAX)
+        {
+            throw new IllegalArgumentException("maxFrameBytes must be in " + FrameDescriptor.MAX_FRAME_BYTES_MIN + ".."
+                + FrameDescriptor.MAX_FRAME_BYTES_MAX + ": " + maxFrameBytes);
+        }
+        if (maxInFlightPerConnection < 1 || maxInFlightPerConnection > HelloOkDescriptor.MAX_IN_FLIGHT_MAX)
+        {
+            throw new IllegalArgumentException("maxInFlightPerConnection must be in 1.."
+                + HelloOkDescriptor.MAX_IN_FLIGHT_MAX + ": " + maxInFlightPerConnection);
+        }
+        metrics.registerBinaryConnections(connections::get);
+        group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        try
+        {
+            channel = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                    new WriteBufferWaterMark(WRITE_BUFFER_LOW_BYTES, WRITE_BUFFER_HIGH_BYTES))
+                .childHandler(new ChannelInitializer<SocketChannel>()
+                {
+                    @Override
+                    protected void initChannel(final SocketChannel ch)
+                    {
+                        ch.pipeline()
+                            .addLast(new ConnectionCounter(connections))
+                            .addLast(new BinarySessionAdapter(pipeline, metrics, maxFrameBytes,
+                                maxInFlightPerConnection));
+                    }
+                })
+                .bind(new InetSocketAddress(bindAddress, port)).sync().channel();
+        }
+        catch (final InterruptedException | RuntimeException ex)
+        {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw ex;
+        }
+    }
+
+    /** The port actually bound (useful when asked for port 0). */
+    public int port()
+    {
+        return ((InetSocketAddress)channel.localAddress()).getPort();
+    }
+
+    /** Stops accepting connections; open connections are closed with the event loops. */
+    @Override
+    public void close()
+    {
+        channel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    /** Counts open connections for the metrics. */
+    private static final class ConnectionCounter extends ChannelInboundHandlerAdapter
+    {
+        private final AtomicInteger connections;
+
+        ConnectionCounter(final AtomicInteger connections)
+        {
+            this.connections = connections;
+        }
+
+        @Override
+        public void channelActive(final ChannelHandlerContext ctx) throws Exception
+        {
+            connections.incrementAndGet();
+            super.channelActive(ctx);
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+        {
+            connections.decrementAndGet();
+            super.channelInactive(ctx);
+        }
+    }
+}

@@ -1,0 +1,624 @@
+package io.stockgrid.ingest.binary;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.stockgrid.api.ErrorCode;
+import io.stockgrid.api.ReservationLine;
+import io.stockgrid.api.binary.AdjustDecoder;
+import io.stockgrid.api.binary.FrameDescriptor;
+import io.stockgrid.api.binary.GetAvailabilityDecoder;
+import io.stockgrid.api.binary.HelloDecoder;
+import io.stockgrid.api.binary.HelloOkDescriptor;
+import io.stockgrid.api.binary.MessageHeaderDecoder;
+import io.stockgrid.api.binary.MessageHeaderDescriptor;
+import io.stockgrid.api.binary.MessageType;
+import io.stockgrid.api.binary.ReservationIdDecoder;
+import io.stockgrid.api.binary.ReserveDecoder;
+import io.stockgrid.api.binary.ReturnDecoder;
+import io.stockgrid.api.binary.SetStockDecoder;
+import io.stockgrid.ingest.CommandPipeline;
+import io.stockgrid.ingest.Commands;
+import io.stockgrid.ingest.IngestMetrics;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Binary protocol v1 for one connection: cuts frames out of the byte stream, checks the handshake, decodes each
+ * request with reused flyweights, hands it to the pipeline, and writes the answers, tagged with their request ids, in
+ * the order they complete.
+ * <p>
+ * <b>Bounds.</b> A frame's length is checked before any of it is buffered: below the header or above the maximum,
+ * the connection gets an ERROR and is closed. At most {@code maxInFlight} requests are worked on at once per
+ * connection (one preallocated {@link RequestSlot} each); when they are all taken, or the socket's outbound buffer
+ * is full, the connection stops reading, and frames already received wait undecoded until a slot frees.
+ * <p>
+ * <b>Refusals.</b> A frame that cannot be trusted to delimit the stream, a wrong schema id or version, anything but
+ * HELLO first, a second HELLO, or a HELLO naming no version this node speaks: ERROR with request id 0, then close. A
+ * well-delimited request that does not decode or validate (truncated fields, lying counts, values out of range), or
+ * an unknown message type: ERROR INVALID_REQUEST with the request id, and the connection stays open. Nothing reaches
+ * the pipeline unless every field was validated.
+ * <p>
+ * <b>Threads.</b> Everything here runs on the connection's event loop, except {@link #onCompleted}, which the
+ * completing thread calls: it queues the slot (bounded, allocation-free) and schedules one drain task, which writes
+ * every completed answer and flushes once.
+ */
+final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
+{
+    private static final Logger LOG = LoggerFactory.getLogger(BinarySessionAdapter.class);
+    static final long HELLO_TIMEOUT_MS = 10_000;
+    private static final int AWAITING_HELLO = 0;
+    private static final int OPEN = 1;
+    private static final int CLOSED = 2;
+    private static final int OUT_BUFFER_INITIAL_BYTES = 4096;
+    private static final int DISCARD_READ_BYTES_THRESHOLD = 64 * 1024;
+
+    private final CommandPipeline pipeline;
+    private final IngestMetrics metrics;
+    private final int maxFrameBytes;
+    private final int maxInFlight;
+
+    private final UnsafeBuffer inBuffer = new UnsafeBuffer(new byte[0]);
+    private final UnsafeBuffer outBuffer = new UnsafeBuffer(new byte[0]);
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final HelloDecoder hello = new HelloDecoder();
+    private final SetStockDecoder setStock = new SetStockDecoder();
+    private final AdjustDecoder adjust = new AdjustDecoder();
+    private final ReturnDecoder returnOf = new ReturnDecoder();
+    private final ReserveDecoder reserve = new ReserveDecoder();
+    private final ReservationIdDecoder reservationId = new ReservationIdDecoder();
+    private final GetAvailabilityDecoder getAvailability = new GetAvailabilityDecoder();
+    private final AnswerPublisher publisher = new AnswerPublisher();
+
+    private final RequestSlot[] freeSlots;
+    private int freeSlotCount;
+    private final ManyToOneConcurrentArrayQueue<RequestSlot> completed;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drainCompleted;
+    private final Runnable helloTimeoutTask = this::onHelloTimeout;
+
+    private ChannelHandlerContext ctx;
+    private ByteBuf cumulation;
+    private ByteBuf out;
+    /** Frames and answers are copied through this only when a buffer exposes neither an array nor an address. */
+    private byte[] scratch;
+    private boolean outIsScratch;
+    private int state = AWAITING_HELLO;
+    private ScheduledFuture<?> helloTimeout;
+
+    BinarySessionAdapter(final CommandPipeline pipeline, final IngestMetrics metrics, final int maxFrameBytes,
+        final int maxInFlight)
+    {
+        this.pipeline = pipeline;
+        this.metrics = metrics;
+        this.maxFrameBytes = maxFrameBytes;
+        this.maxInFlight = maxInFlight;
+        this.freeSlots = new RequestSlot[maxInFlight];
+        for (int i = 0; i < maxInFlight; i++)
+        {
+            freeSlots[i] = new RequestSlot(this);
+        }
+        this.freeSlotCount = maxInFlight;
+        this.completed = new ManyToOneConcurrentArrayQueue<>(maxInFlight);
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) throws Exception
+    {
+        helloTimeout = ctx.executor().schedule(helloTimeoutTask, HELLO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+    {
+        if (!(msg instanceof ByteBuf in))
+        {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (state == CLOSED)
+        {
+            in.release();
+            return;
+        }
+        cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation,
+            in);
+        processFrames();
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
+    {
+        if (state != CLOSED)
+        {
+            processFrames();
+            flush();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+    {
+        closeSession();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx)
+    {
+        closeSession();
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        if (cause instanceof IOException)
+        {
+            LOG.debug("connection error, closing", cause);
+        }
+        else
+        {
+            metrics.recordBinaryInternalError();
+            LOG.error("unexpected failure on a binary connection, closing it", cause);
+        }
+        closeSession();
+        ctx.close();
+    }
+
+    /** Called by the thread that completed the request's future. */
+    void onCompleted(final RequestSlot slot)
+    {
+        if (!completed.offer(slot))
+        {
+            // Cannot happen: the queue holds as many slots as exist. Fail loudly rather than lose an answer quietly.
+            metrics.recordBinaryInternalError();
+            LOG.error("completion queue full with {} slots; answer to request {} lost", maxInFlight, slot.requestId);
+            return;
+        }
+        if (drainScheduled.compareAndSet(false, true))
+        {
+            try
+            {
+                ctx.executor().execute(drainTask);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The event loop is shutting down with the server: the connection is gone, nothing to answer.
+                LOG.debug("event loop gone, dropping answer to request {}", slot.requestId);
+            }
+        }
+    }
+
+    private void drainCompleted()
+    {
+        drainScheduled.set(false);
+        RequestSlot slot;
+        while ((slot = completed.poll()) != null)
+        {
+            if (state != CLOSED)
+            {
+                writeAnswer(slot);
+            }
+            slot.start(0, 0, null);
+            freeSlots[freeSlotCount++] = slot;
+        }
+        if (state != CLOSED)
+        {
+            processFrames();
+            flush();
+        }
+    }
+
+    private void processFrames()
+    {
+        try
+        {
+            while (state != CLOSED && cumulation != null && freeSlotCount > 0 && ctx.channel().isWritable())
+            {
+                final int readable = cumulation.readableBytes();
+                if (readable < FrameDescriptor.LENGTH_FIELD_LENGTH)
+                {
+                    break;
+                }
+                final int frameStart = cumulation.readerIndex();
+                final int length = cumulation.getIntLE(frameStart + FrameDescriptor.LENGTH_FIELD_OFFSET);
+                if (length < MessageHeaderDescriptor.HEADER_LENGTH)
+                {
+                    refuseConnection(ErrorCode.INVALID_REQUEST, "frame length " + length + " is shorter than the "
+                        + MessageHeaderDescriptor.HEADER_LENGTH + "-byte header");
+                    break;
+                }
+                if (length > maxFrameBytes)
+                {
+                    refuseConnection(ErrorCode.PAYLOAD_TOO_LARGE, "frame length " + length
+                        + " exceeds the maximum of " + maxFrameBytes + " bytes");
+                    break;
+                }
+                if (readable < FrameDescriptor.LENGTH_FIELD_LENGTH + length)
+                {
+                    break;
+                }
+                wrapFrame(FrameDescriptor.messageOffset(frameStart), length);
+                onMessage(length);
+                if (cumulation != null)
+                {
+                    cumulation.readerIndex(frameStart + FrameDescriptor.LENGTH_FIELD_LENGTH + length);
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // A bug, not bad input: bad input is refused above. Count it, log it, and drop the connection.
+            metrics.recordBinaryInternalError();
+            LOG.error("unexpected failure decoding a binary frame, closing the connection", ex);
+            closeSession();
+            ctx.close();
+        }
+        if (cumulation != null)
+        {
+            if (!cumulation.isReadable())
+            {
+                cumulation.release();
+                cumulation = null;
+            }
+            else if (cumulation.readerIndex() > DISCARD_READ_BYTES_THRESHOLD)
+            {
+                cumulation.discardSomeReadBytes();
+            }
+        }
+        updateAutoRead();
+    }
+
+    private void wrapFrame(final int index, final int length)
+    {
+        if (cumulation.hasArray())
+        {
+            inBuffer.wrap(cumulation.array(), cumulation.arrayOffset() + index, length);
+        }
+        else if (cumulation.hasMemoryAddress())
+        {
+            inBuffer.wrap(cumulation.memoryAddress() + index, length);
+        }
+        else
+        {
+            final byte[] copy = scratch();
+            cumulation.getBytes(index, copy, 0, length);
+            inBuffer.wrap(copy, 0, length);
+        }
+    }
+
+    private void onMessage(final int length)
+    {
+        header.wrap(inBuffer, 0);
+        if (header.schemaId() != MessageHeaderDescriptor.SCHEMA_ID)
+        {
+            refuseConnection(ErrorCode.INVALID_REQUEST, "not a Stockgrid frame: schema id " + header.schemaId());
+            return;
+        }
+        final int type = header.messageType();
+        if (state == AWAITING_HELLO)
+        {
+            onHello(type, length);
+            return;
+        }
+        if (header.schemaVersion() != MessageHeaderDescriptor.SCHEMA_VERSION_MAX)
+        {
+            refuseConnection(ErrorCode.INVALID_REQUEST, "schema version " + header.schemaVersion()
+                + " on a connection that negotiated " + MessageHeaderDescriptor.SCHEMA_VERSION_MAX);
+            return;
+        }
+        final long requestId = header.requestId();
+        switch (type)
+        {
+            case MessageType.SET_STOCK ->
+            {
+                if (validated(setStock.wrap(inBuffer, 0, length).validate(), requestId, setStock.violation()))
+                {
+                    submit(take(requestId, RequestSlot.STOCK, null), pipeline.setStock(new Commands.SetStock(
+                        setStock.sku(), setStock.location(), setStock.onHand(), setStock.safetyStock())));
+                }
+            }
+            case MessageType.ADJUST ->
+            {
+                if (validated(adjust.wrap(inBuffer, 0, length).validate(), requestId, adjust.violation()))
+                {
+                    submit(take(requestId, RequestSlot.STOCK, null), pipeline.adjust(new Commands.Adjust(
+                        adjust.sku(), adjust.location(), adjust.eventId(), adjust.delta(), adjust.reason())));
+                }
+            }
+            case MessageType.RETURN ->
+            {
+                if (validated(returnOf.wrap(inBuffer, 0, length).validate(), requestId, returnOf.violation()))
+                {
+                    submit(take(requestId, RequestSlot.STOCK, null), pipeline.acceptReturn(new Commands.Return(
+                        returnOf.returnId(), returnOf.sku(), returnOf.location(), returnOf.quantity(),
+                        returnOf.disposition())));
+                }
+            }
+            case MessageType.RESERVE ->
+            {
+                if (validated(reserve.wrap(inBuffer, 0, length).validate(), requestId, reserve.violation()))
+                {
+                    submit(take(requestId, RequestSlot.RESERVE, null), pipeline.reserve(reserveCommand()));
+                }
+            }
+            case MessageType.COMMIT, MessageType.RELEASE ->
+            {
+                if (validated(reservationId.wrap(inBuffer, 0, length).validate(), requestId,
+                    reservationId.violation()))
+                {
+                    final String id = reservationId.reservationId();
+                    submit(take(requestId, RequestSlot.SETTLE, id), pipeline.settle(new Commands.Settle(id,
+                        type == MessageType.COMMIT ? Commands.SettleAction.COMMIT : Commands.SettleAction.RELEASE)));
+                }
+            }
+            case MessageType.GET_RESERVATION ->
+            {
+                if (validated(reservationId.wrap(inBuffer, 0, length).validate(), requestId,
+                    reservationId.violation()))
+                {
+                    final String id = reservationId.reservationId();
+                    submit(take(requestId, RequestSlot.GET_RESERVATION, id), pipeline.reservation(id));
+                }
+            }
+            case MessageType.GET_AVAILABILITY ->
+            {
+                if (validated(getAvailability.wrap(inBuffer, 0, length).validate(), requestId,
+                    getAvailability.violation()))
+                {
+                    submit(take(requestId, RequestSlot.AVAILABILITY, null),
+                        pipeline.availability(getAvailability.sku(), getAvailability.location()));
+                }
+            }
+            case MessageType.HELLO -> refuseConnection(ErrorCode.INVALID_REQUEST, "HELLO was already exchanged");
+            default -> refuseRequest(requestId, "message type " + type + " (" + MessageType.name(type)
+                + ") is not a request this node takes");
+        }
+    }
+
+    private void onHello(final int type, final int length)
+    {
+        if (type != MessageType.HELLO)
+        {
+            refuseConnection(ErrorCode.INVALID_REQUEST, "the first message must be HELLO, not type " + type);
+            return;
+        }
+        if (!hello.wrap(inBuffer, 0, length).validate())
+        {
+            refuseConnection(ErrorCode.INVALID_REQUEST, hello.violation());
+            return;
+        }
+        final int version = Math.min(hello.maxVersion(), MessageHeaderDescriptor.SCHEMA_VERSION_MAX);
+        if (version < Math.max(hello.minVersion(), MessageHeaderDescriptor.SCHEMA_VERSION_MIN))
+        {
+            refuseConnection(ErrorCode.INVALID_REQUEST, "unsupported schema version " + hello.minVersion() + ".."
+                + hello.maxVersion() + "; this node speaks " + MessageHeaderDescriptor.SCHEMA_VERSION_MIN + ".."
+                + MessageHeaderDescriptor.SCHEMA_VERSION_MAX);
+            return;
+        }
+        state = OPEN;
+        cancelHelloTimeout();
+        final int offset = claimOut(HelloOkDescriptor.LENGTH);
+        commitOut(offset, publisher.helloOk(hello.requestId(), version, maxFrameBytes, maxInFlight, outBuffer,
+            offset + FrameDescriptor.LENGTH_FIELD_LENGTH));
+    }
+
+    private Commands.Reserve reserveCommand()
+    {
+        final int count = reserve.lineCount();
+        final ReservationLine[] lines = new ReservationLine[count];
+        for (int i = 0; i < count; i++)
+        {
+            lines[i] = new ReservationLine(reserve.lineSku(i), reserve.lineLocation(i), reserve.lineQuantity(i));
+        }
+        final List<ReservationLine> list = List.of(lines);
+        final int ttlSeconds = reserve.ttlSeconds();
+        return new Commands.Reserve(reserve.reservationId(), list, ttlSeconds, reserve.correlationId(),
+            Commands.reserveFingerprint(list, ttlSeconds));
+    }
+
+    private boolean validated(final boolean valid, final long requestId, final String violation)
+    {
+        if (!valid)
+        {
+            refuseRequest(requestId, violation);
+        }
+        return valid;
+    }
+
+    private RequestSlot take(final long requestId, final int kind, final String reservationId)
+    {
+        final RequestSlot slot = freeSlots[--freeSlotCount];
+        freeSlots[freeSlotCount] = null;
+        slot.start(requestId, kind, reservationId);
+        return slot;
+    }
+
+    private static void submit(final RequestSlot slot, final CompletableFuture<?> future)
+    {
+        future.whenComplete(slot);
+    }
+
+    private void writeAnswer(final RequestSlot slot)
+    {
+        final int offset = claimOut(FrameDescriptor.LENGTH_FIELD_LENGTH + AnswerPublisher.lengthMax(slot.kind));
+        try
+        {
+            commitOut(offset, publisher.answer(slot, outBuffer, offset + FrameDescriptor.LENGTH_FIELD_LENGTH));
+        }
+        catch (final RuntimeException ex)
+        {
+            metrics.recordBinaryInternalError();
+            LOG.error("failed to encode the answer to request {}", slot.requestId, ex);
+            commitOut(offset, publisher.error(slot.requestId, ErrorCode.INTERNAL_ERROR, "internal error", outBuffer,
+                offset + FrameDescriptor.LENGTH_FIELD_LENGTH));
+        }
+    }
+
+    private void refuseRequest(final long requestId, final String message)
+    {
+        metrics.recordBinaryRefusal(false);
+        final int offset = claimOut(FrameDescriptor.LENGTH_FIELD_LENGTH + AnswerPublisher.SHORT_ANSWER_LENGTH_MAX);
+        commitOut(offset, publisher.error(requestId, ErrorCode.INVALID_REQUEST, message, outBuffer,
+            offset + FrameDescriptor.LENGTH_FIELD_LENGTH));
+    }
+
+    /** Answers ERROR with request id 0, flushes, and closes: the stream can no longer be trusted. */
+    private void refuseConnection(final ErrorCode code, final String message)
+    {
+        metrics.recordBinaryRefusal(true);
+        final int offset = claimOut(FrameDescriptor.LENGTH_FIELD_LENGTH + AnswerPublisher.SHORT_ANSWER_LENGTH_MAX);
+        commitOut(offset, publisher.error(0, code, message, outBuffer, offset + FrameDescriptor.LENGTH_FIELD_LENGTH));
+        final ByteBuf last = out;
+        out = null;
+        closeSession();
+        ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Makes room for a frame of up to {@code frameLengthMax} bytes at the end of the outbound buffer and wraps
+     * {@link #outBuffer} over it, so that the frame starts at offset 0 of {@code outBuffer}; returns that offset.
+     */
+    private int claimOut(final int frameLengthMax)
+    {
+        if (out == null)
+        {
+            out = ctx.alloc().ioBuffer(Math.max(OUT_BUFFER_INITIAL_BYTES, frameLengthMax));
+        }
+        out.ensureWritable(frameLengthMax);
+        final int index = out.writerIndex();
+        if (out.hasArray())
+        {
+            outBuffer.wrap(out.array(), out.arrayOffset() + index, out.writableBytes());
+            outIsScratch = false;
+        }
+        else if (out.hasMemoryAddress())
+        {
+            outBuffer.wrap(out.memoryAddress() + index, out.writableBytes());
+            outIsScratch = false;
+        }
+        else
+        {
+            outBuffer.wrap(scratch(), 0, frameLengthMax);
+            outIsScratch = true;
+        }
+        return 0;
+    }
+
+    private void commitOut(final int offset, final int messageLength)
+    {
+        FrameDescriptor.messageLength(outBuffer, offset, messageLength);
+        final int frameLength = FrameDescriptor.LENGTH_FIELD_LENGTH + messageLength;
+        if (outIsScratch)
+        {
+            out.writeBytes(scratch, offset, frameLength);
+        }
+        else
+        {
+            out.writerIndex(out.writerIndex() + frameLength);
+        }
+    }
+
+    private void flush()
+    {
+        if (out != null)
+        {
+            final ByteBuf pending = out;
+            out = null;
+            if (pending.isReadable() && state != CLOSED)
+            {
+                ctx.writeAndFlush(pending, ctx.voidPromise());
+            }
+            else
+            {
+                pending.release();
+            }
+        }
+        updateAutoRead();
+    }
+
+    private void updateAutoRead()
+    {
+        final boolean read = state != CLOSED && freeSlotCount > 0 && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read)
+        {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    private byte[] scratch()
+    {
+        if (scratch == null)
+        {
+            scratch = new byte[FrameDescriptor.LENGTH_FIELD_LENGTH +
+                Math.max(maxFrameBytes, AnswerPublisher.RESERVATION_ANSWER_LENGTH_MAX)];
+        }
+        return scratch;
+    }
+
+    private void onHelloTimeout()
+    {
+        if (state == AWAITING_HELLO)
+        {
+            LOG.debug("no HELLO within {} ms, closing {}", HELLO_TIMEOUT_MS, ctx.channel());
+            refuseConnection(ErrorCode.INVALID_REQUEST, "no HELLO within " + HELLO_TIMEOUT_MS + " ms");
+        }
+    }
+
+    private void cancelHelloTimeout()
+    {
+        if (helloTimeout != null)
+        {
+            helloTimeout.cancel(false);
+            helloTimeout = null;
+        }
+    }
+
+    /** Stops reading and drops buffered input and output. Slots still in flight free themselves as they complete. */
+    private void closeSession()
+    {
+        state = CLOSED;
+        cancelHelloTimeout();
+        if (cumulation != null)
+        {
+            cumulation.release();
+            cumulation = null;
+        }
+        if (out != null)
+        {
+            out.release();
+            out = null;
+        }
+        if (ctx != null && ctx.channel().config().isAutoRead())
+        {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+}
