@@ -146,6 +146,11 @@ public final class NodeConfig
         bindAddress = nonBlank(Setting.BIND_ADDRESS);
         dataDir = Path.of(nonBlank(Setting.DATA_DIR));
         memberPort = intIn(Setting.MEMBER_PORT, 1, 65_535);
+        if (memberPort == httpPort || memberPort == binaryPort)
+        {
+            throw invalid(Setting.MEMBER_PORT, "must differ from " + Setting.HTTP_PORT.flag() + " and "
+                + Setting.BINARY_PORT.flag());
+        }
         clusterName = nonBlank(Setting.CLUSTER_NAME);
         final String durability = nonBlank(Setting.JOURNAL_DURABILITY);
         journalDurability = switch (durability)

@@ -48,6 +48,8 @@ class NodeConfigTest
         assertThatThrownBy(() -> NodeConfig.resolve(new String[] {"--http-port", "99999"}, Map.of()))
             .hasMessageContaining("--http-port").hasMessageContaining("STOCKGRID_HTTP_PORT")
             .hasMessageContaining("99999");
+        assertThatThrownBy(() -> NodeConfig.resolve(new String[] {"--member-port", "8080"}, Map.of()))
+            .hasMessageContaining("--member-port").hasMessageContaining("must differ");
         assertThatThrownBy(() -> NodeConfig.resolve(new String[] {"--journal-durability", "fast"}, Map.of()))
             .hasMessageContaining("--journal-durability").hasMessageContaining("fast");
         assertThatThrownBy(() -> NodeConfig.resolve(new String[] {"--no-such-flag", "1"}, Map.of()))

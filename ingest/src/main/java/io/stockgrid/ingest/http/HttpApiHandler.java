@@ -332,8 +332,30 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         {
             return errorResponse(ErrorCode.NOT_READY, "the node is not ready");
         }
-        LOG.warn("request failed in the grid", cause);
+        logGridFailure(cause);
         return errorResponse(ErrorCode.UNAVAILABLE, "the grid could not complete the call; retry with the same id");
+    }
+
+    private static final long GRID_FAILURE_LOG_INTERVAL_NS = 10_000_000_000L;
+    private static final java.util.concurrent.atomic.AtomicLong NEXT_GRID_FAILURE_LOG_NS =
+        new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+    private static final java.util.concurrent.atomic.AtomicLong GRID_FAILURES_UNLOGGED =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    /** During an outage every request fails alike: log one with its stack trace per 10 s, and count the rest. */
+    private static void logGridFailure(final Throwable cause)
+    {
+        final long now = System.nanoTime();
+        final long next = NEXT_GRID_FAILURE_LOG_NS.get();
+        if (now - next >= 0 && NEXT_GRID_FAILURE_LOG_NS.compareAndSet(next, now + GRID_FAILURE_LOG_INTERVAL_NS))
+        {
+            LOG.warn("request failed in the grid ({} more since the last such line)",
+                GRID_FAILURES_UNLOGGED.getAndSet(0), cause);
+        }
+        else
+        {
+            GRID_FAILURES_UNLOGGED.incrementAndGet();
+        }
     }
 
     private void respondError(final Slot slot, final ErrorCode code, final String message)

@@ -169,7 +169,8 @@ final class JsonRequests
         }
         final int ttlSeconds = node.has("ttlSeconds") ? (int)requireLong(node, "ttlSeconds", "ttlSeconds",
             Limits.TTL_SECONDS_MIN, Limits.TTL_SECONDS_MAX) : Limits.TTL_SECONDS_DEFAULT;
-        String correlationId = optionalText(node, "correlationId", Limits.CORRELATION_ID_CHARS_MAX);
+        String correlationId = correlationId("field 'correlationId'",
+            optionalText(node, "correlationId", Limits.CORRELATION_ID_CHARS_MAX));
         if (correlationId == null)
         {
             correlationId = headerCorrelationId;
@@ -178,8 +179,17 @@ final class JsonRequests
             fingerprint(lines, ttlSeconds));
     }
 
-    /** The X-Correlation-Id header, if given: at most 128 printable ASCII chars. */
+    /** The X-Correlation-Id header, if given: the same rule as the body field. */
     static String correlationIdHeader(final String value) throws BadRequest
+    {
+        return correlationId("header 'X-Correlation-Id'", value);
+    }
+
+    /**
+     * A correlation id, wherever it comes from (body, header, binary field): 1..128 printable ASCII chars, no
+     * spaces, so that it can be logged and traced as one token.
+     */
+    private static String correlationId(final String what, final String value) throws BadRequest
     {
         if (value == null)
         {
@@ -187,15 +197,13 @@ final class JsonRequests
         }
         if (value.isEmpty() || value.length() > Limits.CORRELATION_ID_CHARS_MAX)
         {
-            throw new BadRequest("header 'X-Correlation-Id' must be 1.." + Limits.CORRELATION_ID_CHARS_MAX
-                + " chars");
+            throw new BadRequest(what + " must be 1.." + Limits.CORRELATION_ID_CHARS_MAX + " chars");
         }
         for (int i = 0; i < value.length(); i++)
         {
-            final char c = value.charAt(i);
-            if (c < 0x21 || c > 0x7e)
+            if (!Limits.isCorrelationIdChar(value.charAt(i)))
             {
-                throw new BadRequest("header 'X-Correlation-Id' must be printable ASCII without spaces");
+                throw new BadRequest(what + " must be printable ASCII without spaces");
             }
         }
         return value;
