@@ -17,8 +17,8 @@ Usage: benchmarks/compare.sh [options] [-- extra generator flags]
   --duration S      measured seconds per target and run (default 10)
   --warmup S        warm-up seconds per target and run (default 5)
   --rate R          fixed rate of the latency run, req/s (default: half the lower peak of the peak run)
-  --connections N   connections per target (default 8)
-  --window N        requests in flight per connection (default 16)
+  --connections N   connections per target (default 32)
+  --window N        requests in flight per connection (default 4)
   --skus N          SKU-locations (default 1000)
   --skew S          uniform | zipf | hot (default uniform)
   --stock N         initial units per SKU-location (default 100000: the peak run should mostly hold stock)
@@ -34,8 +34,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DURATION=10
 WARMUP=5
 RATE=auto
-CONNECTIONS=8
-WINDOW=16
+CONNECTIONS=32
+WINDOW=4
 SKUS=1000
 SKEW=uniform
 STOCK=100000
