@@ -45,7 +45,7 @@ final class Charts
     private static XYChart latency(final List<RunResult> runs, final String subtitle)
     {
         final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-            .title("Latency by percentile (from intended send time) - " + subtitle)
+            .title("Latency by percentile, from intended send time: " + subtitle)
             .xAxisTitle("percentile").yAxisTitle("latency (ms)").build();
         style(chart);
         chart.getStyler().setXAxisMin(0.0);
@@ -81,7 +81,7 @@ final class Charts
     private static XYChart throughput(final List<RunResult> runs, final String subtitle)
     {
         final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-            .title("Answers per second - " + subtitle)
+            .title("Answers per second: " + subtitle)
             .xAxisTitle("seconds since start of warm-up").yAxisTitle("answers / s").build();
         style(chart);
         chart.getStyler().setYAxisMin(0.0);

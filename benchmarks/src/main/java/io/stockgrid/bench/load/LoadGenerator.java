@@ -75,9 +75,9 @@ final class LoadGenerator
 
     static String subtitle(final LoadOptions o)
     {
-        return String.format(Locale.ROOT, "%s, %d conn x %d in flight, %d SKU-locations %s",
-            o.closedLoop() ? "closed loop at peak" : "open loop at " + o.rate + " req/s", o.connections, o.window,
-            o.skus, o.skewKind.name().toLowerCase(Locale.ROOT));
+        return String.format(Locale.ROOT, "%s, %d x %d in flight, %d keys %s",
+            o.closedLoop() ? "closed loop" : o.rate + " req/s", o.connections, o.window, o.skus,
+            o.skewKind.name().toLowerCase(Locale.ROOT));
     }
 
     private static RunResult runOne(final LoadOptions options, final Target target, final PrintStream out)
