@@ -56,8 +56,10 @@ public class IdempotencyLookupBenchmark
         final String fingerprint = "0123456789abcdef0123456789abcdef";
         final ReservationState held = new ReservationState("order-1", ReservationPhase.HELD, ReservationPhase.HELD, 2,
             nowMs, nowMs + 900_000, nowMs + 900_000 + 86_400_000, fingerprint, null, reservationLines, List.of());
+        // The retry's fingerprint is its own string, as it is when it comes off the wire: equals() compares chars.
         final ReservationState pending = new ReservationState("order-1", ReservationPhase.PENDING, null, 1, nowMs,
-            nowMs + 900_000, nowMs + 900_000 + 86_400_000, fingerprint, null, reservationLines, List.of());
+            nowMs + 900_000, nowMs + 900_000 + 86_400_000, new String(fingerprint.toCharArray()), null,
+            reservationLines, List.of());
         existing = new AbstractMap.SimpleEntry<>("order-1", new ReservationRecord(held));
         empty = new AbstractMap.SimpleEntry<>("order-1", null);
         begin = new ReservationProcessors.Begin(pending, nowMs + 1_000);
