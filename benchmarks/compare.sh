@@ -172,7 +172,11 @@ for _ in $(seq 1 300); do
     kill -0 "$NODE_PID" 2>/dev/null || break
     sleep 0.2
 done
-[ "$ready" = true ] || { echo "compare.sh: the node did not get ready; see $OUT/node.log" >&2; tail -20 "$OUT/node.log" >&2; exit 1; }
+if [ "$ready" != true ]; then
+    echo "compare.sh: the node did not get ready; see $OUT/node.log" >&2
+    tail -20 "$OUT/node.log" >&2
+    exit 1
+fi
 echo "== stockgrid node on http://127.0.0.1:$HTTP_PORT (pid $NODE_PID)"
 
 COMMON=(--target http,redis --port "$HTTP_PORT,$REDIS_PORT" --duration "$DURATION" --warmup "$WARMUP"
@@ -204,8 +208,10 @@ run_generator --rate "$RATE" --out "$OUT/fixed-rate" --no-progress
 
 # 7. The table.
 echo
-echo "== Stockgrid / Redis (same generator, same $CONNECTIONS connections x $WINDOW in flight; generator, node and redis share this machine's $(nproc) cores)"
+echo "== Stockgrid / Redis (same generator, same $CONNECTIONS connections x $WINDOW in flight;"
+echo "   generator, node and redis share this machine's $(nproc) cores)"
 java -cp "$BENCH_JAR" io.stockgrid.bench.load.CompareTable table "$OUT/peak" "$OUT/fixed-rate" | tee "$OUT/compare.md"
 echo
-echo "results: $OUT (compare.md; peak/ and fixed-rate/ each with summary.json, .hgrm files, latency-by-percentile.png, throughput-over-time.png)"
+echo "results: $OUT (compare.md; peak/ and fixed-rate/, each with summary.json, .hgrm files,"
+echo "   latency-by-percentile.png and throughput-over-time.png)"
 exit "$STATUS"

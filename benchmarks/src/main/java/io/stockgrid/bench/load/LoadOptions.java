@@ -43,7 +43,7 @@ final class LoadOptions
     int rampSeconds;
 
     @Option(names = "--rate", defaultValue = "2000",
-        description = "requests per second, open loop; 0 = closed loop at peak (every connection keeps its window full)")
+        description = "requests per second, open loop; 0 = closed loop at peak (each connection keeps its window full)")
     int rate = 2000;
 
     @Option(names = "--connections", defaultValue = "32", description = "persistent connections per target")

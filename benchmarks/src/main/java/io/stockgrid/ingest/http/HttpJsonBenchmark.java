@@ -45,7 +45,8 @@ public class HttpJsonBenchmark
     @Setup
     public void setup()
     {
-        final StringBuilder json = new StringBuilder("{\"reservationId\":\"order-0000001\",\"ttlSeconds\":900,\"lines\":[");
+        final StringBuilder json = new StringBuilder(
+            "{\"reservationId\":\"order-0000001\",\"ttlSeconds\":900,\"lines\":[");
         final List<ReservationLine> reservationLines = new ArrayList<>(lines);
         for (int i = 0; i < lines; i++)
         {
