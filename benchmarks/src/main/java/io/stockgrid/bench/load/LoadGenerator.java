@@ -110,7 +110,10 @@ final class LoadGenerator
         if (!options.noAudit)
         {
             out.println("[" + target.name() + "] auditing the store");
-            audit = StoreAudit.audit(target, workload, run.ledger(), run.reservationsIssued(), maxOutstanding);
+            // A hold may have expired (and its units gone back) once the run has lasted longer than the TTL.
+            final boolean expiryPossible = System.nanoTime() - run.startNs() >= workload.ttlSeconds * 1_000_000_000L;
+            audit = StoreAudit.audit(target, workload, run.ledger(), run.reservationsIssued(), maxOutstanding,
+                expiryPossible);
         }
         final Histogram[] byOp = new Histogram[Op.LOAD_OPS];
         final Histogram all = new Histogram(LoadStats.HIGHEST_NS, LoadStats.DIGITS);

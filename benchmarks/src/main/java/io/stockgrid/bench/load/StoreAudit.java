@@ -12,37 +12,92 @@ final class StoreAudit
     {
     }
 
+    /**
+     * @param expiryPossible whether the run lasted longer than the TTL, so that a reservation answered "held" may
+     *                       have expired since (its units then count as given back).
+     */
     static AuditResult audit(final Target target, final Workload workload, final Ledger ledger, final long issued,
-        final int maxOutstanding) throws InterruptedException
+        final int maxOutstanding, final boolean expiryPossible) throws InterruptedException
     {
+        int acceptedCount = 0;
+        for (long seq = 0; seq < issued; seq++)
+        {
+            acceptedCount += (ledger.get(seq) & Ledger.ACCEPTED) != 0 ? 1 : 0;
+        }
+        final long[] acceptedSeqs = new long[acceptedCount];
+        int n = 0;
+        for (long seq = 0; seq < issued && n < acceptedCount; seq++)
+        {
+            if ((ledger.get(seq) & Ledger.ACCEPTED) != 0)
+            {
+                acceptedSeqs[n++] = seq;
+            }
+        }
+        final int checked = n;
+
+        // Every reservation answered "held", read back first: its status says whether it expired.
+        final AtomicReferenceArray<BulkCalls.Answer> reservationReads = BulkCalls.run(target, checked,
+            maxOutstanding, 60_000 + checked, (i, c) -> new Request(Op.READ_RESERVATION, acceptedSeqs[i], null, 0,
+                false, System.nanoTime(), c));
+        final String[] statuses = new String[checked];
+        long present = 0;
+        long missing = 0;
+        long wrong = 0;
+        long unreadableReservations = 0;
+        for (int i = 0; i < checked; i++)
+        {
+            final BulkCalls.Answer a = reservationReads.get(i);
+            if (a == null || a.outcome() == Outcome.ERROR || a.outcome() == Outcome.DROPPED)
+            {
+                unreadableReservations++;
+            }
+            else if (a.outcome() == Outcome.REJECTED)
+            {
+                missing++;
+            }
+            else if (agrees(ledger.get(acceptedSeqs[i]), a.request().reservationStatus, expiryPossible))
+            {
+                statuses[i] = a.request().reservationStatus;
+                present++;
+            }
+            else
+            {
+                wrong++;
+            }
+        }
+
+        // The units the answers promised, per SKU-location.
         final int keys = workload.keys;
         final long[] answeredHeld = new long[keys];
         final long[] answeredCommitted = new long[keys];
         final boolean[] uncertain = new boolean[keys];
-        int acceptedCount = 0;
+        int next = 0;
         for (long seq = 0; seq < issued; seq++)
         {
             final int bits = ledger.get(seq);
-            if ((bits & Ledger.ACCEPTED) != 0)
-            {
-                acceptedCount++;
-            }
-            final int[] lineKeys = bits == 0 ? null : workload.keysOf(seq);
-            if (lineKeys == null)
+            if (bits == 0)
             {
                 continue;
             }
+            final int[] lineKeys = workload.keysOf(seq);
             final long units = workload.quantity;
             if ((bits & Ledger.ACCEPTED) != 0)
             {
-                final boolean settleAnswered = (bits & (Ledger.COMMITTED | Ledger.RELEASED | Ledger.NOT_HELD)) != 0;
+                final String status = statuses[next++];
+                if ((bits & (Ledger.RELEASED | Ledger.NOT_HELD)) != 0)
+                {
+                    continue;
+                }
+                final boolean committed = (bits & Ledger.COMMITTED) != 0;
+                if (!committed && expiryPossible && "EXPIRED".equals(status) && (bits & Ledger.SETTLE_SENT) == 0)
+                {
+                    // Held, then expired: its units went back to availability.
+                    continue;
+                }
+                final boolean settleUnanswered = (bits & Ledger.SETTLE_SENT) != 0 && !committed;
                 for (final int k : lineKeys)
                 {
-                    if ((bits & Ledger.RELEASED) != 0 || (bits & Ledger.NOT_HELD) != 0)
-                    {
-                        continue;
-                    }
-                    if ((bits & Ledger.COMMITTED) != 0)
+                    if (committed)
                     {
                         answeredCommitted[k] += units;
                     }
@@ -50,7 +105,7 @@ final class StoreAudit
                     {
                         // Held, or a commit/release without an answer: promised either way.
                         answeredHeld[k] += units;
-                        uncertain[k] |= (bits & Ledger.SETTLE_SENT) != 0 && !settleAnswered;
+                        uncertain[k] |= settleUnanswered;
                     }
                 }
             }
@@ -101,51 +156,13 @@ final class StoreAudit
                 differing++;
             }
         }
-
-        final long[] acceptedSeqs = new long[acceptedCount];
-        int n = 0;
-        for (long seq = 0; seq < issued && n < acceptedCount; seq++)
-        {
-            if ((ledger.get(seq) & Ledger.ACCEPTED) != 0)
-            {
-                acceptedSeqs[n++] = seq;
-            }
-        }
-        final int checked = n;
-        final AtomicReferenceArray<BulkCalls.Answer> reservationReads = BulkCalls.run(target, checked,
-            maxOutstanding, 60_000 + checked, (i, c) -> new Request(Op.READ_RESERVATION, acceptedSeqs[i], null, 0,
-                false, System.nanoTime(), c));
-        long present = 0;
-        long missing = 0;
-        long wrong = 0;
-        long unreadableReservations = 0;
-        for (int i = 0; i < checked; i++)
-        {
-            final BulkCalls.Answer a = reservationReads.get(i);
-            if (a == null || a.outcome() == Outcome.ERROR || a.outcome() == Outcome.DROPPED)
-            {
-                unreadableReservations++;
-            }
-            else if (a.outcome() == Outcome.REJECTED)
-            {
-                missing++;
-            }
-            else if (agrees(ledger.get(acceptedSeqs[i]), a.request().reservationStatus))
-            {
-                present++;
-            }
-            else
-            {
-                wrong++;
-            }
-        }
         return new AuditResult(keys, unreadable, stock * keys, storeHeld, storeCommitted, sumHeld, sumCommitted,
             oversold, oversoldKeys, uncertainKeys, differing, checked, present, missing, wrong,
             unreadableReservations);
     }
 
     /** Whether a reservation answered "held" may now have {@code status}, given the later answers about it. */
-    static boolean agrees(final int bits, final String status)
+    static boolean agrees(final int bits, final String status, final boolean expiryPossible)
     {
         if (status == null)
         {
@@ -167,6 +184,6 @@ final class StoreAudit
         {
             return !status.equals("REJECTED");
         }
-        return status.equals("HELD") || status.equals("EXPIRED");
+        return status.equals("HELD") || expiryPossible && status.equals("EXPIRED");
     }
 }

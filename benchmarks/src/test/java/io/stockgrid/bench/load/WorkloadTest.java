@@ -70,9 +70,10 @@ class WorkloadTest
         assertThat(ledger.mark(2_500_000, Ledger.ACCEPTED | Ledger.COMMITTED)).isEqualTo(Ledger.ACCEPTED);
         assertThat(ledger.get(2_500_000)).isEqualTo(Ledger.ACCEPTED | Ledger.COMMITTED);
         assertThat(ledger.get(7)).isZero();
-        assertThat(StoreAudit.agrees(Ledger.ACCEPTED | Ledger.COMMITTED, "COMMITTED")).isTrue();
-        assertThat(StoreAudit.agrees(Ledger.ACCEPTED | Ledger.COMMITTED, "HELD")).isFalse();
-        assertThat(StoreAudit.agrees(Ledger.ACCEPTED, "EXPIRED")).isTrue();
-        assertThat(StoreAudit.agrees(Ledger.ACCEPTED, null)).isFalse();
+        assertThat(StoreAudit.agrees(Ledger.ACCEPTED | Ledger.COMMITTED, "COMMITTED", false)).isTrue();
+        assertThat(StoreAudit.agrees(Ledger.ACCEPTED | Ledger.COMMITTED, "HELD", true)).isFalse();
+        assertThat(StoreAudit.agrees(Ledger.ACCEPTED, "EXPIRED", true)).isTrue();
+        assertThat(StoreAudit.agrees(Ledger.ACCEPTED, "EXPIRED", false)).as("expired before its TTL").isFalse();
+        assertThat(StoreAudit.agrees(Ledger.ACCEPTED, null, true)).isFalse();
     }
 }
