@@ -58,8 +58,9 @@ final class LoadOptions
         description = "requests that may wait per connection when its window is full; beyond it they are dropped")
     int backlog = 10_000;
 
-    @Option(names = "--io-threads", defaultValue = "1", description = "client I/O threads (Netty / Lettuce)")
-    int ioThreads = 1;
+    @Option(names = "--io-threads", defaultValue = "2",
+        description = "client I/O threads per target (Netty for http; Lettuce for redis, which uses at least 2)")
+    int ioThreads = 2;
 
     @Option(names = "--skus", defaultValue = "1000", description = "SKU-locations the load spreads over")
     int skus = 1_000;

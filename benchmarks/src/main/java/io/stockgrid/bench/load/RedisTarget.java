@@ -57,9 +57,10 @@ final class RedisTarget implements Target
         this.window = window;
         this.backlog = backlog;
         this.workload = workload;
+        // Lettuce uses at least 2 of each (it raises smaller values itself, with a log line).
         this.resources = DefaultClientResources.builder()
-            .ioThreadPoolSize(ioThreads)
-            .computationThreadPoolSize(1)
+            .ioThreadPoolSize(Math.max(2, ioThreads))
+            .computationThreadPoolSize(2)
             .build();
         this.client = RedisClient.create(resources, RedisURI.builder().withHost(host).withPort(port)
             .withTimeout(Duration.ofSeconds(30)).build());
