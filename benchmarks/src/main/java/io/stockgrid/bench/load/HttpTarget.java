@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -103,7 +104,7 @@ final class HttpTarget implements Target
             });
         for (int i = 0; i < connectionCount; i++)
         {
-            final io.netty.channel.ChannelFuture connected = bootstrap.connect(host, port).awaitUninterruptibly();
+            final ChannelFuture connected = bootstrap.connect(host, port).awaitUninterruptibly();
             if (!connected.isSuccess())
             {
                 throw new IOException("cannot connect to http://" + host + ":" + port + ": "

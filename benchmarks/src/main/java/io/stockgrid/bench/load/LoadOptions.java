@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Every flag of the load generator, with its default. {@link #conclude()} checks them all once, with messages that
@@ -180,7 +181,7 @@ final class LoadOptions
         }
         try
         {
-            skewKind = Skew.valueOf(skew.trim().toUpperCase(java.util.Locale.ROOT));
+            skewKind = Skew.valueOf(skew.trim().toUpperCase(Locale.ROOT));
         }
         catch (final IllegalArgumentException ex)
         {

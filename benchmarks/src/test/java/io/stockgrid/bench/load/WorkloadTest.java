@@ -3,6 +3,7 @@ package io.stockgrid.bench.load;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,7 +46,7 @@ class WorkloadTest
     void shouldRefuseTheBinaryTargetUntilTheProtocolExists()
     {
         final LoadOptions options = new LoadOptions();
-        options.targets = java.util.List.of("binary");
+        options.targets = List.of("binary");
         options.conclude();
         assertThatThrownBy(() -> LoadGenerator.run(options, System.out))
             .isInstanceOf(UnsupportedOperationException.class)
