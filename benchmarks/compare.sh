@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Side-by-side baseline: one Stockgrid node (HTTP v1) and one Redis server (reserve/commit/release as atomic Lua
+# scripts), both on 127.0.0.1, driven in turn by the same load generator with the same workload and connections.
+# Two generator runs: closed loop for peak throughput, then open loop at a fixed rate for latency. Prints one table
+# of Stockgrid/Redis ratios and writes it, the summaries, the .hgrm files and the charts under --out.
+#
+# Installs redis-server from the machine's Debian packages if it is missing (needs root or sudo). Redis runs with no
+# persistence (no RDB snapshots, appendonly off) in a temp dir; the node runs on a temp data dir; both are stopped
+# and removed on exit. The default run takes about 2 minutes; --duration and --warmup make it longer.
+set -euo pipefail
+
+usage()
+{
+    cat <<'EOF'
+Usage: benchmarks/compare.sh [options] [-- extra generator flags]
+
+  --duration S      measured seconds per target and run (default 10)
+  --warmup S        warm-up seconds per target and run (default 5)
+  --rate R          fixed rate of the latency run, req/s (default: half the lower peak of the peak run)
+  --connections N   connections per target (default 32)
+  --window N        requests in flight per connection (default 4)
+  --skus N          SKU-locations (default 1000)
+  --skew S          uniform | zipf | hot (default uniform)
+  --stock N         initial units per SKU-location (default 100000: the peak run should mostly hold stock)
+  --out DIR         where results go (default benchmarks/target/compare-<date>)
+  --node-jfr        record a JFR profile of the node (DIR/node.jfr)
+  --rebuild         build the jars even if they exist
+  -h, --help        this text
+Anything after -- is passed to both generator runs (see: java -jar benchmarks/target/stockgrid-bench.jar --help).
+EOF
+}
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DURATION=10
+WARMUP=5
+RATE=auto
+CONNECTIONS=32
+WINDOW=4
+SKUS=1000
+SKEW=uniform
+STOCK=100000
+OUT="$ROOT/benchmarks/target/compare-$(date -u +%Y%m%d-%H%M%S)"
+NODE_JFR=false
+REBUILD=false
+EXTRA=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --duration) DURATION="$2"; shift 2 ;;
+        --warmup) WARMUP="$2"; shift 2 ;;
+        --rate) RATE="$2"; shift 2 ;;
+        --connections) CONNECTIONS="$2"; shift 2 ;;
+        --window) WINDOW="$2"; shift 2 ;;
+        --skus) SKUS="$2"; shift 2 ;;
+        --skew) SKEW="$2"; shift 2 ;;
+        --stock) STOCK="$2"; shift 2 ;;
+        --out) OUT="$2"; shift 2 ;;
+        --node-jfr) NODE_JFR=true; shift ;;
+        --rebuild) REBUILD=true; shift ;;
+        -h|--help) usage; exit 0 ;;
+        --) shift; EXTRA=("$@"); break ;;
+        *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+BENCH_JAR="$ROOT/benchmarks/target/stockgrid-bench.jar"
+NODE_JAR="$ROOT/grid-node/target/stockgrid-node.jar"
+WORK="$(mktemp -d /tmp/stockgrid-compare.XXXXXX)"
+NODE_PID=""
+REDIS_PID=""
+
+stop_pid()
+{
+    # TERM, up to 15 s for a clean stop, then KILL. Only ever the pids this script started.
+    local pid="$1"
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 150); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup()
+{
+    stop_pid "$NODE_PID"
+    stop_pid "$REDIS_PID"
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_in_use()
+{
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+free_port()
+{
+    local port
+    for _ in $(seq 1 100); do
+        port=$((20000 + RANDOM % 40000))
+        if ! port_in_use "$port"; then
+            echo "$port"
+            return 0
+        fi
+    done
+    echo "compare.sh: no free port found" >&2
+    return 1
+}
+
+# 1. Redis from the machine's packages.
+if ! command -v redis-server >/dev/null 2>&1; then
+    echo "== installing redis-server from Debian packages"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    # Keep the package from starting its own system-wide service: this script starts the Redis it measures.
+    POLICY_ADDED=false
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+        $SUDO chmod 755 /usr/sbin/policy-rc.d
+        POLICY_ADDED=true
+    fi
+    if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q redis-server >"$WORK/apt.log" 2>&1; then
+        $SUDO apt-get update -q >>"$WORK/apt.log" 2>&1
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q redis-server >>"$WORK/apt.log" 2>&1 \
+            || { cat "$WORK/apt.log" >&2; [ "$POLICY_ADDED" = false ] || $SUDO rm -f /usr/sbin/policy-rc.d; exit 1; }
+    fi
+    [ "$POLICY_ADDED" = false ] || $SUDO rm -f /usr/sbin/policy-rc.d
+fi
+echo "== $(redis-server --version | head -1)"
+
+# 2. The jars.
+if [ "$REBUILD" = true ] || [ ! -f "$BENCH_JAR" ] || [ ! -f "$NODE_JAR" ]; then
+    echo "== building (mvn -B -q -DskipTests package)"
+    (cd "$ROOT" && mvn -B -q -DskipTests package)
+fi
+
+mkdir -p "$OUT"
+REDIS_PORT="$(free_port)"
+HTTP_PORT="$(free_port)"
+MEMBER_PORT="$(free_port)"
+
+# 3. Redis on loopback, no persistence at all.
+mkdir -p "$WORK/redis"
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes --save '' --appendonly no \
+    --dir "$WORK/redis" --daemonize no --loglevel warning >"$OUT/redis.log" 2>&1 &
+REDIS_PID=$!
+for _ in $(seq 1 100); do
+    [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null || true)" = PONG ] && break
+    kill -0 "$REDIS_PID" 2>/dev/null || { cat "$OUT/redis.log" >&2; exit 1; }
+    sleep 0.1
+done
+echo "== redis on 127.0.0.1:$REDIS_PORT (pid $REDIS_PID, save '', appendonly no)"
+
+# 4. One Stockgrid node on a temp data dir.
+JAVA_NODE=(java)
+if [ "$NODE_JFR" = true ]; then
+    JAVA_NODE+=("-XX:StartFlightRecording=filename=$OUT/node.jfr,settings=profile,dumponexit=true")
+fi
+"${JAVA_NODE[@]}" -jar "$NODE_JAR" --http-port "$HTTP_PORT" --data-dir "$WORK/node" --member-port "$MEMBER_PORT" \
+    --cluster-name "compare-$$" >"$OUT/node.log" 2>&1 &
+NODE_PID=$!
+ready=false
+for _ in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT" \
+        && printf 'GET /health/ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3 \
+        && head -1 <&3 | grep -q ' 200') 2>/dev/null; then
+        ready=true
+        break
+    fi
+    kill -0 "$NODE_PID" 2>/dev/null || break
+    sleep 0.2
+done
+if [ "$ready" != true ]; then
+    echo "compare.sh: the node did not get ready; see $OUT/node.log" >&2
+    tail -20 "$OUT/node.log" >&2
+    exit 1
+fi
+echo "== stockgrid node on http://127.0.0.1:$HTTP_PORT (pid $NODE_PID)"
+
+COMMON=(--target http,redis --port "$HTTP_PORT,$REDIS_PORT" --duration "$DURATION" --warmup "$WARMUP"
+    --connections "$CONNECTIONS" --window "$WINDOW" --skus "$SKUS" --skew "$SKEW" --stock "$STOCK")
+STATUS=0
+
+run_generator()
+{
+    local rc=0
+    java -jar "$BENCH_JAR" "${COMMON[@]}" "$@" ${EXTRA[@]+"${EXTRA[@]}"} || rc=$?
+    # 1 = an audit failed: report it, but still print the table. Anything else stops here.
+    if [ "$rc" -eq 1 ]; then
+        STATUS=1
+    elif [ "$rc" -ne 0 ]; then
+        exit "$rc"
+    fi
+}
+
+# 5. Peak: closed loop, every connection's window kept full.
+echo "== peak (closed loop): $CONNECTIONS connections x $WINDOW in flight per target"
+run_generator --rate 0 --out "$OUT/peak" --no-progress
+
+# 6. Latency at a fixed rate, open loop.
+if [ "$RATE" = auto ]; then
+    RATE="$(java -cp "$BENCH_JAR" io.stockgrid.bench.load.CompareTable rate-from "$OUT/peak" 0.5)"
+fi
+echo "== fixed rate (open loop): $RATE req/s"
+run_generator --rate "$RATE" --out "$OUT/fixed-rate" --no-progress
+
+# 7. The table.
+echo
+echo "== Stockgrid / Redis (same generator, same $CONNECTIONS connections x $WINDOW in flight;"
+echo "   generator, node and redis share this machine's $(nproc) cores)"
+java -cp "$BENCH_JAR" io.stockgrid.bench.load.CompareTable table "$OUT/peak" "$OUT/fixed-rate" | tee "$OUT/compare.md"
+echo
+echo "results: $OUT (compare.md; peak/ and fixed-rate/, each with summary.json, .hgrm files,"
+echo "   latency-by-percentile.png and throughput-over-time.png)"
+exit "$STATUS"

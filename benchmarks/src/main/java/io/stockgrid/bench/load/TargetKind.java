@@ -1,0 +1,53 @@
+package io.stockgrid.bench.load;
+
+/**
+ * The stores the generator can drive. Adding one is one {@link Target} class and one line in {@link #create}; the
+ * binary protocol's target waits for the protocol itself (issue 3).
+ */
+enum TargetKind
+{
+    HTTP(8080),
+    REDIS(6379),
+    BINARY(7070);
+
+    private final int defaultPort;
+
+    TargetKind(final int defaultPort)
+    {
+        this.defaultPort = defaultPort;
+    }
+
+    int defaultPort()
+    {
+        return defaultPort;
+    }
+
+    static TargetKind of(final String name)
+    {
+        for (final TargetKind kind : values())
+        {
+            if (kind.name().equalsIgnoreCase(name.trim()))
+            {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown target '" + name + "': use http, redis or binary");
+    }
+
+    /** @throws UnsupportedOperationException for a target that is not built yet. */
+    Target create(final String host, final int port, final LoadOptions options, final Workload workload)
+    {
+        switch (this)
+        {
+            case HTTP:
+                return new HttpTarget(host, port, options.connections, options.window, options.backlog,
+                    options.ioThreads, workload);
+            case REDIS:
+                return new RedisTarget(host, port, options.connections, options.window, options.backlog,
+                    options.ioThreads, workload);
+            default:
+                throw new UnsupportedOperationException("--target binary: the binary protocol is not built yet "
+                    + "(issue 3)");
+        }
+    }
+}

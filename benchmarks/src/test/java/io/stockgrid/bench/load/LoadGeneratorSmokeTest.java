@@ -1,0 +1,85 @@
+package io.stockgrid.bench.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stockgrid.node.NodeConfig;
+import io.stockgrid.node.Setting;
+import io.stockgrid.node.StockgridNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * CI smoke run of the load generator: a real node in this JVM, a few seconds of open-loop load at a small rate over
+ * HTTP on a few hot SKU-locations (so stock sells out and the refusal path runs too), then the generator's own audit.
+ * Asserts that the outputs exist and the audit holds; never asserts on speed.
+ */
+@Timeout(90)
+class LoadGeneratorSmokeTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRunOpenLoopAgainstANodeAndFindNothingOversold() throws Exception
+    {
+        final NodeConfig config = new NodeConfig()
+            .set(Setting.HTTP_PORT, "0")
+            .set(Setting.DATA_DIR, dir.resolve("node").toString())
+            .set(Setting.MEMBER_PORT, "16701")
+            .set(Setting.CLUSTER_NAME, "bench-smoke-" + ProcessHandle.current().pid() + "-" + System.nanoTime())
+            .set(Setting.DRAIN_TIMEOUT_SECONDS, "5")
+            .conclude();
+        try (StockgridNode node = StockgridNode.start(config))
+        {
+            final LoadOptions options = new LoadOptions();
+            options.ports = Integer.toString(node.httpPort());
+            options.rate = 200;
+            options.warmupSeconds = 1;
+            options.durationSeconds = 3;
+            options.connections = 2;
+            options.window = 4;
+            options.skus = 10;
+            options.skew = "zipf";
+            options.stock = 20;
+            options.out = dir.resolve("out");
+            options.noProgress = true;
+            options.conclude();
+            final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            final LoadGenerator.Result result;
+            try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8))
+            {
+                result = LoadGenerator.run(options, out);
+            }
+            final String terminal = printed.toString(StandardCharsets.UTF_8);
+
+            assertThat(options.out.resolve(Report.SUMMARY_FILE)).isRegularFile();
+            assertThat(options.out.resolve(Charts.LATENCY_FILE)).isRegularFile();
+            assertThat(options.out.resolve(Charts.THROUGHPUT_FILE)).isRegularFile();
+            assertThat(Files.size(options.out.resolve(Charts.LATENCY_FILE))).isPositive();
+            assertThat(options.out.resolve("http.hgrm")).isRegularFile();
+            assertThat(terminal).contains("oversold units: 0").contains("audit PASSED");
+
+            final RunResult run = result.runs().get(0);
+            assertThat(run.audit().oversoldUnits()).isZero();
+            assertThat(run.audit().everyAcceptedPresent()).isTrue();
+            assertThat(run.audit().acceptedReservations()).isPositive();
+            assertThat(run.tally(LoadStats.REJECTED)).as("stock sold out, so some reserves were refused").isPositive();
+            assertThat(result.passed()).isTrue();
+
+            final JsonNode summary = new ObjectMapper().readTree(options.out.resolve(Report.SUMMARY_FILE).toFile());
+            assertThat(summary.path("passed").asBoolean()).isTrue();
+            final JsonNode audit = summary.path("runs").path(0).path("audit");
+            assertThat(audit.path("oversoldUnits").asLong()).isZero();
+            assertThat(audit.path("everyAcceptedReservationPresent").asBoolean()).isTrue();
+        }
+    }
+}
