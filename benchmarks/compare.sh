@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Side-by-side baseline: one Stockgrid node (HTTP v1) and one Redis server (reserve/commit/release as atomic Lua
-# scripts), both on 127.0.0.1, driven in turn by the same load generator with the same workload and connections.
-# Two generator runs: closed loop for peak throughput, then open loop at a fixed rate for latency. Prints one table
-# of Stockgrid/Redis ratios and writes it, the summaries, the .hgrm files and the charts under --out.
+# Side-by-side baseline: one Stockgrid node (binary protocol and HTTP v1) and one Redis server (reserve/commit/
+# release as atomic Lua scripts), all on 127.0.0.1, driven in turn by the same load generator with the same workload
+# and connections. Two generator runs: closed loop for peak throughput, then open loop at a fixed rate for latency.
+# Prints tables of Stockgrid/Redis ratios (binary and HTTP) and writes them, the summaries, the .hgrm files and the
+# charts under --out.
 #
 # Installs redis-server from the machine's Debian packages if it is missing (needs root or sudo). Redis runs with no
 # persistence (no RDB snapshots, appendonly off) in a temp dir; the node runs on a temp data dir; both are stopped
@@ -139,6 +140,7 @@ fi
 mkdir -p "$OUT"
 REDIS_PORT="$(free_port)"
 HTTP_PORT="$(free_port)"
+BINARY_PORT="$(free_port)"
 MEMBER_PORT="$(free_port)"
 
 # 3. Redis on loopback, no persistence at all.
@@ -158,7 +160,8 @@ JAVA_NODE=(java)
 if [ "$NODE_JFR" = true ]; then
     JAVA_NODE+=("-XX:StartFlightRecording=filename=$OUT/node.jfr,settings=profile,dumponexit=true")
 fi
-"${JAVA_NODE[@]}" -jar "$NODE_JAR" --http-port "$HTTP_PORT" --data-dir "$WORK/node" --member-port "$MEMBER_PORT" \
+"${JAVA_NODE[@]}" -jar "$NODE_JAR" --http-port "$HTTP_PORT" --binary-port "$BINARY_PORT" --data-dir "$WORK/node" \
+    --member-port "$MEMBER_PORT" \
     --cluster-name "compare-$$" >"$OUT/node.log" 2>&1 &
 NODE_PID=$!
 ready=false
@@ -177,9 +180,9 @@ if [ "$ready" != true ]; then
     tail -20 "$OUT/node.log" >&2
     exit 1
 fi
-echo "== stockgrid node on http://127.0.0.1:$HTTP_PORT (pid $NODE_PID)"
+echo "== stockgrid node on http://127.0.0.1:$HTTP_PORT and binary 127.0.0.1:$BINARY_PORT (pid $NODE_PID)"
 
-COMMON=(--target http,redis --port "$HTTP_PORT,$REDIS_PORT" --duration "$DURATION" --warmup "$WARMUP"
+COMMON=(--target binary,http,redis --port "$BINARY_PORT,$HTTP_PORT,$REDIS_PORT" --duration "$DURATION" --warmup "$WARMUP"
     --connections "$CONNECTIONS" --window "$WINDOW" --skus "$SKUS" --skew "$SKEW" --stock "$STOCK")
 STATUS=0
 
@@ -210,7 +213,13 @@ run_generator --rate "$RATE" --out "$OUT/fixed-rate" --no-progress
 echo
 echo "== Stockgrid / Redis (same generator, same $CONNECTIONS connections x $WINDOW in flight;"
 echo "   generator, node and redis share this machine's $(nproc) cores)"
-java -cp "$BENCH_JAR" io.stockgrid.bench.load.CompareTable table "$OUT/peak" "$OUT/fixed-rate" | tee "$OUT/compare.md"
+{
+    echo "Stockgrid binary / Redis:"
+    java -cp "$BENCH_JAR" io.stockgrid.bench.load.CompareTable table "$OUT/peak" "$OUT/fixed-rate" binary redis
+    echo
+    echo "Stockgrid HTTP / Redis:"
+    java -cp "$BENCH_JAR" io.stockgrid.bench.load.CompareTable table "$OUT/peak" "$OUT/fixed-rate" http redis
+} | tee "$OUT/compare.md"
 echo
 echo "results: $OUT (compare.md; peak/ and fixed-rate/, each with summary.json, .hgrm files,"
 echo "   latency-by-percentile.png and throughput-over-time.png)"

@@ -38,7 +38,7 @@ final class LoadGenerator
         {
             for (int i = 0; i < options.targetKinds.size(); i++)
             {
-                // Fails here, before any load, for a target that is not built yet.
+                // Every target is created before any load, so a bad one fails before any run.
                 targets.add(options.targetKinds.get(i).create(options.host, options.targetPorts.get(i), options,
                     options.workload()));
             }

@@ -1,8 +1,7 @@
 package io.stockgrid.bench.load;
 
 /**
- * The stores the generator can drive. Adding one is one {@link Target} class and one line in {@link #create}; the
- * binary protocol's target waits for the protocol itself (issue 3).
+ * The stores the generator can drive. Adding one is one {@link Target} class and one line in {@link #create}.
  */
 enum TargetKind
 {
@@ -34,7 +33,7 @@ enum TargetKind
         throw new IllegalArgumentException("unknown target '" + name + "': use http, redis or binary");
     }
 
-    /** @throws UnsupportedOperationException for a target that is not built yet. */
+    /** A target of this kind; nothing is connected yet. */
     Target create(final String host, final int port, final LoadOptions options, final Workload workload)
     {
         switch (this)
@@ -45,9 +44,10 @@ enum TargetKind
             case REDIS:
                 return new RedisTarget(host, port, options.connections, options.window, options.backlog,
                     options.ioThreads, workload);
+            case BINARY:
+                return new BinaryTarget(host, port, options.connections, options.window, options.backlog, workload);
             default:
-                throw new UnsupportedOperationException("--target binary: the binary protocol is not built yet "
-                    + "(issue 3)");
+                throw new IllegalStateException("unknown target " + this);
         }
     }
 }

@@ -33,6 +33,7 @@ class LoadGeneratorSmokeTest
     {
         final NodeConfig config = new NodeConfig()
             .set(Setting.HTTP_PORT, "0")
+            .set(Setting.BINARY_PORT, "0")
             .set(Setting.DATA_DIR, dir.resolve("node").toString())
             .set(Setting.MEMBER_PORT, "16701")
             .set(Setting.CLUSTER_NAME, "bench-smoke-" + ProcessHandle.current().pid() + "-" + System.nanoTime())
@@ -80,6 +81,49 @@ class LoadGeneratorSmokeTest
             final JsonNode audit = summary.path("runs").path(0).path("audit");
             assertThat(audit.path("oversoldUnits").asLong()).isZero();
             assertThat(audit.path("everyAcceptedReservationPresent").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldDriveTheBinaryProtocolAndFindNothingOversold() throws Exception
+    {
+        final NodeConfig config = new NodeConfig()
+            .set(Setting.HTTP_PORT, "0")
+            .set(Setting.BINARY_PORT, "0")
+            .set(Setting.DATA_DIR, dir.resolve("node-binary").toString())
+            .set(Setting.MEMBER_PORT, "16801")
+            .set(Setting.CLUSTER_NAME, "bench-binary-" + ProcessHandle.current().pid() + "-" + System.nanoTime())
+            .set(Setting.DRAIN_TIMEOUT_SECONDS, "5")
+            .conclude();
+        try (StockgridNode node = StockgridNode.start(config))
+        {
+            final LoadOptions options = new LoadOptions();
+            options.targets = java.util.List.of("binary");
+            options.ports = Integer.toString(node.binaryPort());
+            options.rate = 0;
+            options.warmupSeconds = 1;
+            options.durationSeconds = 2;
+            options.connections = 2;
+            options.window = 8;
+            options.skus = 10;
+            options.skew = "hot";
+            options.stock = 50;
+            options.out = dir.resolve("out-binary");
+            options.noProgress = true;
+            options.conclude();
+            final LoadGenerator.Result result;
+            try (PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            {
+                result = LoadGenerator.run(options, out);
+            }
+            final RunResult run = result.runs().get(0);
+            assertThat(options.out.resolve("binary.hgrm")).isRegularFile();
+            assertThat(run.audit().oversoldUnits()).isZero();
+            assertThat(run.audit().everyAcceptedPresent()).isTrue();
+            assertThat(run.audit().acceptedReservations()).isPositive();
+            assertThat(run.tally(LoadStats.REJECTED)).as("a hot key sold out, so some reserves were refused")
+                .isPositive();
+            assertThat(result.passed()).isTrue();
         }
     }
 }

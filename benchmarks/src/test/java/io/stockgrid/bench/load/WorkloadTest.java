@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WorkloadTest
 {
@@ -40,17 +39,6 @@ class WorkloadTest
         assertThat(schedule.offsetNs(1_000)).isEqualTo(2_000_000_000L);
         assertThat(schedule.offsetNs(2_000)).isEqualTo(3_000_000_000L);
         assertThat(new Schedule(500, 0).offsetNs(500)).isEqualTo(1_000_000_000L);
-    }
-
-    @Test
-    void shouldRefuseTheBinaryTargetUntilTheProtocolExists()
-    {
-        final LoadOptions options = new LoadOptions();
-        options.targets = List.of("binary");
-        options.conclude();
-        assertThatThrownBy(() -> LoadGenerator.run(options, System.out))
-            .isInstanceOf(UnsupportedOperationException.class)
-            .hasMessageContaining("the binary protocol is not built yet (issue 3)");
     }
 
     @Test
