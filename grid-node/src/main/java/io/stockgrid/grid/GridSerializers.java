@@ -13,6 +13,7 @@ public final class GridSerializers implements DataSerializableFactory
     static final int RESERVATION_RECORD = 3;
     static final int KEY_RESULT = 4;
     static final int RESERVATION_RESULT = 5;
+    static final int LOCATION_SET = 6;
     static final int SET_STOCK = 10;
     static final int ADJUST = 11;
     static final int RETURN = 12;
@@ -26,6 +27,7 @@ public final class GridSerializers implements DataSerializableFactory
     static final int SETTLE_RESERVATION = 22;
     static final int EXPIRE_RESERVATION = 23;
     static final int ABANDON_RESERVATION = 24;
+    static final int ADD_LOCATION = 25;
     static final int BACKUP = 30;
     static final int BATCH = 31;
 
@@ -39,6 +41,7 @@ public final class GridSerializers implements DataSerializableFactory
             case RESERVATION_RECORD -> new ReservationRecord();
             case KEY_RESULT -> new KeyResult();
             case RESERVATION_RESULT -> new ReservationResult();
+            case LOCATION_SET -> new Locations.Set();
             case SET_STOCK -> new StockProcessors.SetStock();
             case ADJUST -> new StockProcessors.Adjust();
             case RETURN -> new StockProcessors.Return();
@@ -52,6 +55,7 @@ public final class GridSerializers implements DataSerializableFactory
             case SETTLE_RESERVATION -> new ReservationProcessors.Settle();
             case EXPIRE_RESERVATION -> new ReservationProcessors.Expire();
             case ABANDON_RESERVATION -> new ReservationProcessors.Abandon();
+            case ADD_LOCATION -> new Locations.Add();
             case BACKUP -> new BackupProcessor<>();
             case BATCH -> new BatchProcessor<>();
             default -> null;

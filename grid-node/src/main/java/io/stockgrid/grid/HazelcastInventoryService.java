@@ -48,9 +48,15 @@ public final class HazelcastInventoryService implements InventoryService
 {
     public static final String STOCK_MAP = "stock";
     public static final String RESERVATIONS_MAP = "reservations";
+    public static final String LOCATIONS_MAP = "locations";
     /** A hold still on a record this long after its expiry was left behind by a flow that stopped half-way. */
     static final long LEFTOVER_GRACE_MS = 2_000;
     static final int MAX_LEFTOVER_KEYS_PER_SWEEP = 1_000;
+    /**
+     * How often the sweep scans every stock record for leftover holds. It is a full scan (the stock map carries no
+     * index), and leftovers arise only when a flow stopped half-way, so it runs far less often than the expiry step.
+     */
+    static final long LEFTOVER_SCAN_INTERVAL_MS = 10_000;
     private static final int RESTORE_BATCH = 10_000;
     /** Threads that apply reservation batches; each waits on the grid for most of a batch's life. */
     private static final int RESERVE_APPLIERS = 4;
@@ -61,6 +67,8 @@ public final class HazelcastInventoryService implements InventoryService
     private final HazelcastInstance hazelcast;
     private final IMap<StockKey, StockRecord> stock;
     private final IMap<String, ReservationRecord> reservations;
+    private final IMap<String, Locations.Set> locations;
+    private volatile long nextLeftoverScanMs;
     private final ThreadPoolExecutor workers;
     private final long retentionMs;
     private final ReserveBatcher batcher;
@@ -77,6 +85,7 @@ public final class HazelcastInventoryService implements InventoryService
         this.hazelcast = hazelcast;
         this.stock = hazelcast.getMap(STOCK_MAP);
         this.reservations = hazelcast.getMap(RESERVATIONS_MAP);
+        this.locations = hazelcast.getMap(LOCATIONS_MAP);
         this.retentionMs = retentionMs;
         final AtomicInteger threadId = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0, TimeUnit.MILLISECONDS,
@@ -125,6 +134,11 @@ public final class HazelcastInventoryService implements InventoryService
         final KeyEffect.Kind kind, final String ref, final long quantity, final long nowMs)
     {
         final KeyResult r = stock.executeOnKey(new StockKey(sku, location), processor);
+        if (r.changed() && r.version() == 1)
+        {
+            // The record was just created: register its location, before the caller hears of it.
+            locations.executeOnKey(sku, new Locations.Add(location));
+        }
         final List<KeyEffect> effects = r.changed() ?
             List.of(effect(sku, location, r, kind, ref, quantity, 0, nowMs)) : List.of();
         return new StockOutcome(stockCode(r.code()), r.availability(sku, location), effects);
@@ -257,6 +271,12 @@ public final class HazelcastInventoryService implements InventoryService
 
         // Holds that outlived their expiry by the grace period were left by a flow that stopped half-way (a
         // crash between deciding a reservation's phase and applying it to its lines): finish that flow.
+        if (nowMs < nextLeftoverScanMs)
+        {
+            return transitions.isEmpty() && effects.isEmpty() ? SweepOutcome.EMPTY :
+                new SweepOutcome(transitions, effects);
+        }
+        nextLeftoverScanMs = nowMs + LEFTOVER_SCAN_INTERVAL_MS;
         final long cutoffMs = nowMs - LEFTOVER_GRACE_MS;
         final Set<StockKey> overdue = stock.keySet(Predicates.lessEqual("earliestExpiryMs", cutoffMs));
         int scanned = 0;
@@ -303,18 +323,31 @@ public final class HazelcastInventoryService implements InventoryService
     {
         return run(() ->
         {
-            final Map<StockKey, KeyResult> views = stock.executeOnEntries(new StockProcessors.View(),
-                Predicates.equal("sku", sku));
-            final List<Availability> locations = new ArrayList<>(views.size());
+            final Locations.Set registered = locations.get(sku);
+            if (registered == null)
+            {
+                return new SkuAvailability(sku, 0, List.of());
+            }
+            final Set<StockKey> keys = new HashSet<>();
+            for (final String location : registered.names())
+            {
+                keys.add(new StockKey(sku, location));
+            }
+            final Map<StockKey, KeyResult> views = stock.executeOnKeys(keys, new StockProcessors.View());
+            final List<Availability> found = new ArrayList<>(views.size());
             long available = 0;
             for (final Map.Entry<StockKey, KeyResult> e : views.entrySet())
             {
+                if (e.getValue().version() == 0)
+                {
+                    continue; // registered, but no record (any more): nothing to show
+                }
                 final Availability a = e.getValue().availability(sku, e.getKey().getLocation());
-                locations.add(a);
+                found.add(a);
                 available += a.available();
             }
-            locations.sort(Comparator.comparing(Availability::location));
-            return new SkuAvailability(sku, available, List.copyOf(locations));
+            found.sort(Comparator.comparing(Availability::location));
+            return new SkuAvailability(sku, available, List.copyOf(found));
         });
     }
 
@@ -355,6 +388,12 @@ public final class HazelcastInventoryService implements InventoryService
             }
         }
         stock.putAll(batch);
+        final Map<String, Locations.Set> registry = new HashMap<>();
+        for (final RecoveredState.Key key : state.keys())
+        {
+            registry.computeIfAbsent(key.sku(), k -> new Locations.Set()).names().add(key.location());
+        }
+        locations.putAll(registry);
         int restoredReservations = 0;
         for (final ReservationState r : state.reservations())
         {

@@ -145,6 +145,7 @@ class InventoryModelTest
     {
         stockMap.clear();
         reservationMap.clear();
+        hazelcast.getMap(HazelcastInventoryService.LOCATIONS_MAP).clear();
         new Run(seed, STEPS, dataDir).execute();
     }
 
