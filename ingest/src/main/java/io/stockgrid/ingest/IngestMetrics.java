@@ -81,6 +81,9 @@ public final class IngestMetrics
     {
         CounterWithCallback.builder().name("stockgrid_journal_appends_total")
             .help("Records appended to the journal").callback(cb -> cb.call(journal.appends())).register(registry);
+        CounterWithCallback.builder().name("stockgrid_journal_syncs_total")
+            .help("msyncs of the journal (journal-durability sync); appends per sync is the group-commit batch")
+            .callback(cb -> cb.call(journal.syncs())).register(registry);
     }
 
     public void registerInFlight(final LongSupplier inFlight)
