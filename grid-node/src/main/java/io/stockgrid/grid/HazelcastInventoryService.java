@@ -60,6 +60,8 @@ public final class HazelcastInventoryService implements InventoryService
     private static final int RESTORE_BATCH = 10_000;
     /** Threads that apply reservation batches; each waits on the grid for most of a batch's life. */
     private static final int RESERVE_APPLIERS = 4;
+    /** Threads that apply commit/release batches. */
+    private static final int SETTLE_APPLIERS = 2;
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastInventoryService.class);
     private static final Function<String, StockProcessors.Base> EXPIRE_HOLD =
         id -> new StockProcessors.ReleaseHold(id, KeyEffect.Kind.EXPIRE);
@@ -72,6 +74,7 @@ public final class HazelcastInventoryService implements InventoryService
     private final ThreadPoolExecutor workers;
     private final long retentionMs;
     private final ReserveBatcher batcher;
+    private final SettleBatcher settler;
     private volatile boolean restored;
 
     /**
@@ -96,6 +99,7 @@ public final class HazelcastInventoryService implements InventoryService
                 return t;
             }, new ThreadPoolExecutor.AbortPolicy());
         this.batcher = new ReserveBatcher(stock, reservations, retentionMs, RESERVE_APPLIERS, maxQueued);
+        this.settler = new SettleBatcher(stock, reservations, SETTLE_APPLIERS, maxQueued);
     }
 
     private <T> CompletableFuture<T> run(final Supplier<T> flow)
@@ -200,37 +204,7 @@ public final class HazelcastInventoryService implements InventoryService
     @Override
     public CompletableFuture<ReservationOutcome> settle(final Commands.Settle c, final long nowMs)
     {
-        return run(() -> settleFlow(c, nowMs));
-    }
-
-    private ReservationOutcome settleFlow(final Commands.Settle c, final long nowMs)
-    {
-        final boolean commit = c.action() == Commands.SettleAction.COMMIT;
-        final ReservationPhase target = commit ? ReservationPhase.COMMITTED : ReservationPhase.RELEASED;
-        final ReservationResult r = reservations.executeOnKey(c.reservationId(),
-            new ReservationProcessors.Settle(target, nowMs));
-        final List<KeyEffect> effects = new ArrayList<>();
-        switch (r.code())
-        {
-            case NOT_FOUND:
-                return ReservationOutcome.of(ReservationOutcome.Code.NOT_FOUND, null);
-            case NOT_ALLOWED:
-                return ReservationOutcome.of(r.state().phase() == ReservationPhase.PENDING ?
-                    ReservationOutcome.Code.IN_PROGRESS : ReservationOutcome.Code.NOT_HELD, r.state());
-            case EXPIRED_NOW:
-                applyToLines(c.reservationId(), r.state().lines(), EXPIRE_HOLD, KeyEffect.Kind.EXPIRE, nowMs,
-                    effects);
-                return new ReservationOutcome(ReservationOutcome.Code.NOT_HELD, r.state(), effects);
-            case TRANSITIONED:
-            case ALREADY:
-                // Also on a repeat: finishes any line a failed first attempt left held (idempotent per line).
-                applyToLines(c.reservationId(), r.state().lines(),
-                    commit ? StockProcessors.CommitHold::new : StockProcessors.ReleaseHold::new,
-                    commit ? KeyEffect.Kind.COMMIT : KeyEffect.Kind.RELEASE, nowMs, effects);
-                return new ReservationOutcome(ReservationOutcome.Code.SETTLED, r.state(), effects);
-            default:
-                throw new IllegalStateException("unexpected settle result " + r);
-        }
+        return settler.settle(c, nowMs);
     }
 
     @Override
@@ -480,6 +454,7 @@ public final class HazelcastInventoryService implements InventoryService
     {
         restored = false;
         batcher.close();
+        settler.close();
         workers.shutdown();
         try
         {

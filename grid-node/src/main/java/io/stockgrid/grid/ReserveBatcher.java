@@ -16,9 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Applies reservations in batches. Reservations that arrive together wait in a bounded queue; an applier thread
@@ -27,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * arrival order, so a hot key takes a whole burst in one operation), return the holds of the rejected ones, finish
  * every record. Per reservation the outcome is exactly that of the one-at-a-time flow; only the cost is shared.
  */
-final class ReserveBatcher implements AutoCloseable
+final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
 {
     /** Most reservations in one batch; with 100 lines each, at most 25,600 holds in one batch. */
     static final int MAX_BATCH = 256;
@@ -36,11 +34,8 @@ final class ReserveBatcher implements AutoCloseable
     private final IMap<StockKey, StockRecord> stock;
     private final IMap<String, ReservationRecord> reservations;
     private final long retentionMs;
-    private final ArrayBlockingQueue<Pending> queue;
-    private final Thread[] appliers;
-    private volatile boolean running = true;
 
-    private record Pending(Commands.Reserve command, long nowMs, CompletableFuture<ReservationOutcome> future)
+    record Pending(Commands.Reserve command, long nowMs, CompletableFuture<ReservationOutcome> future)
     {
     }
 
@@ -73,64 +68,30 @@ final class ReserveBatcher implements AutoCloseable
     ReserveBatcher(final IMap<StockKey, StockRecord> stock, final IMap<String, ReservationRecord> reservations,
         final long retentionMs, final int appliers, final int queueCapacity)
     {
+        super("stockgrid-reserve-applier", appliers, queueCapacity, MAX_BATCH);
         this.stock = stock;
         this.reservations = reservations;
         this.retentionMs = retentionMs;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.appliers = new Thread[appliers];
-        for (int i = 0; i < appliers; i++)
-        {
-            final Thread t = new Thread(this::run, "stockgrid-reserve-applier-" + (i + 1));
-            t.setDaemon(true);
-            this.appliers[i] = t;
-            t.start();
-        }
     }
 
     CompletableFuture<ReservationOutcome> reserve(final Commands.Reserve command, final long nowMs)
     {
         final CompletableFuture<ReservationOutcome> future = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(command, nowMs, future)))
+        if (!offer(new Pending(command, nowMs, future)))
         {
             return CompletableFuture.failedFuture(Overloaded.INSTANCE);
         }
         return future;
     }
 
-    private void run()
+    @Override
+    void fail(final Pending pending, final Throwable cause)
     {
-        final List<Pending> batch = new ArrayList<>(MAX_BATCH);
-        while (running)
-        {
-            try
-            {
-                final Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null)
-                {
-                    continue;
-                }
-                batch.clear();
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                apply(batch);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            catch (final RuntimeException | Error ex)
-            {
-                LOG.error("reserve batch failed unexpectedly", ex);
-                for (final Pending p : batch)
-                {
-                    p.future().completeExceptionally(ex);
-                }
-            }
-        }
+        pending.future().completeExceptionally(cause);
     }
 
-    private void apply(final List<Pending> batch)
+    @Override
+    void apply(final List<Pending> batch)
     {
         // 1. Begin every reservation record in one invocation. The pipeline lets one call per id be in flight on
         //    this node; should an id still appear twice, the later one is simply told the first is in progress.
@@ -367,29 +328,6 @@ final class ReserveBatcher implements AutoCloseable
             }
             flow.pending.future().complete(new ReservationOutcome(ReservationOutcome.Code.FAILED, null,
                 flow.effects));
-        }
-    }
-
-    @Override
-    public void close()
-    {
-        running = false;
-        for (final Thread t : appliers)
-        {
-            try
-            {
-                t.join(5_000);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        Pending p;
-        while ((p = queue.poll()) != null)
-        {
-            p.future().completeExceptionally(Overloaded.INSTANCE);
         }
     }
 }
