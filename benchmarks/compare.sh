@@ -25,6 +25,8 @@ Usage: benchmarks/compare.sh [options] [-- extra generator flags]
   --stock N         initial units per SKU-location (default 100000: the peak run should mostly hold stock)
   --out DIR         where results go (default benchmarks/target/compare-<date>)
   --node-jfr        record a JFR profile of the node (DIR/node.jfr)
+  --node-java-opts "OPTS"  JVM options of the node (default "-XX:+UseZGC", as docs/operations.md recommends;
+                    "" for the JVM's defaults)
   --rebuild         build the jars even if they exist
   -h, --help        this text
 Anything after -- is passed to both generator runs (see: java -jar benchmarks/target/stockgrid-bench.jar --help).
@@ -42,6 +44,7 @@ SKEW=uniform
 STOCK=100000
 OUT="$ROOT/benchmarks/target/compare-$(date -u +%Y%m%d-%H%M%S)"
 NODE_JFR=false
+NODE_JAVA_OPTS="-XX:+UseZGC"
 REBUILD=false
 EXTRA=()
 while [ $# -gt 0 ]; do
@@ -56,6 +59,7 @@ while [ $# -gt 0 ]; do
         --stock) STOCK="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
         --node-jfr) NODE_JFR=true; shift ;;
+        --node-java-opts) NODE_JAVA_OPTS="$2"; shift 2 ;;
         --rebuild) REBUILD=true; shift ;;
         -h|--help) usage; exit 0 ;;
         --) shift; EXTRA=("$@"); break ;;
@@ -156,7 +160,8 @@ done
 echo "== redis on 127.0.0.1:$REDIS_PORT (pid $REDIS_PID, save '', appendonly no)"
 
 # 4. One Stockgrid node on a temp data dir.
-JAVA_NODE=(java)
+# shellcheck disable=SC2206  # word-splitting the options is the point
+JAVA_NODE=(java $NODE_JAVA_OPTS)
 if [ "$NODE_JFR" = true ]; then
     JAVA_NODE+=("-XX:StartFlightRecording=filename=$OUT/node.jfr,settings=profile,dumponexit=true")
 fi
