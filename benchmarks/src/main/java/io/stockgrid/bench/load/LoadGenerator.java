@@ -40,13 +40,13 @@ final class LoadGenerator
             {
                 // Every target is created before any load, so a bad one fails before any run.
                 targets.add(options.targetKinds.get(i).create(options.host, options.targetPorts.get(i), options,
-                    options.workload()));
+                    options.workload(i)));
             }
             Files.createDirectories(options.out);
             final List<RunResult> runs = new ArrayList<>();
-            for (final Target target : targets)
+            for (int i = 0; i < targets.size(); i++)
             {
-                runs.add(runOne(options, target, out));
+                runs.add(runOne(options, targets.get(i), options.workload(i), out));
             }
             boolean charts = false;
             try
@@ -80,10 +80,9 @@ final class LoadGenerator
             o.skewKind.name().toLowerCase(Locale.ROOT));
     }
 
-    private static RunResult runOne(final LoadOptions options, final Target target, final PrintStream out)
-        throws Exception
+    private static RunResult runOne(final LoadOptions options, final Target target, final Workload workload,
+        final PrintStream out) throws Exception
     {
-        final Workload workload = options.workload();
         out.println("[" + target.name() + "] " + target.description() + ": connecting " + options.connections
             + " connections, setting " + workload.initialStock + " units on " + workload.keys + " SKU-locations");
         target.connect();

@@ -242,9 +242,15 @@ final class LoadOptions
         return rate == 0;
     }
 
-    Workload workload()
+    /**
+     * The workload of the {@code target}-th target of this run. Each target gets its own SKU and reservation names
+     * (the run id plus the target's index): two targets may be one store (the binary and HTTP doors of one node),
+     * and the second must not replay the first one's reservations.
+     */
+    Workload workload(final int target)
     {
-        return new Workload(runId, skus, skewKind, zipfExponent, lines, quantity, stock, ttlSeconds, seed);
+        return new Workload(runId + "t" + target, skus, skewKind, zipfExponent, lines, quantity, stock, ttlSeconds,
+            seed);
     }
 
     private static void range(final String flag, final long value, final long min, final long max)

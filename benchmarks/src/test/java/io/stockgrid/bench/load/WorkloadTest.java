@@ -65,4 +65,15 @@ class WorkloadTest
         assertThat(StoreAudit.agrees(Ledger.ACCEPTED, "EXPIRED", false)).as("expired before its TTL").isFalse();
         assertThat(StoreAudit.agrees(Ledger.ACCEPTED, null, true)).isFalse();
     }
+
+    @Test
+    void shouldGiveEachTargetOfARunItsOwnNamesSoThatTwoDoorsOfOneNodeDoNotShareReservations()
+    {
+        final LoadOptions options = new LoadOptions();
+        options.targets = List.of("binary", "http");
+        options.conclude();
+        assertThat(options.workload(0).reservationId(7)).isNotEqualTo(options.workload(1).reservationId(7));
+        assertThat(options.workload(0).sku(3)).isNotEqualTo(options.workload(1).sku(3));
+        assertThat(options.workload(1).reservationId(7)).isEqualTo(options.workload(1).reservationId(7));
+    }
 }
