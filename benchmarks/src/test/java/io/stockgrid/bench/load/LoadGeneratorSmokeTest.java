@@ -31,15 +31,7 @@ class LoadGeneratorSmokeTest
     @Test
     void shouldRunOpenLoopAgainstANodeAndFindNothingOversold() throws Exception
     {
-        final NodeConfig config = new NodeConfig()
-            .set(Setting.HTTP_PORT, "0")
-            .set(Setting.BINARY_PORT, "0")
-            .set(Setting.DATA_DIR, dir.resolve("node").toString())
-            .set(Setting.MEMBER_PORT, "16701")
-            .set(Setting.CLUSTER_NAME, "bench-smoke-" + ProcessHandle.current().pid() + "-" + System.nanoTime())
-            .set(Setting.DRAIN_TIMEOUT_SECONDS, "5")
-            .conclude();
-        try (StockgridNode node = StockgridNode.start(config))
+        try (StockgridNode node = startNode("node", 16701))
         {
             final LoadOptions options = new LoadOptions();
             options.ports = Integer.toString(node.httpPort());
@@ -87,15 +79,7 @@ class LoadGeneratorSmokeTest
     @Test
     void shouldDriveTheBinaryProtocolAndFindNothingOversold() throws Exception
     {
-        final NodeConfig config = new NodeConfig()
-            .set(Setting.HTTP_PORT, "0")
-            .set(Setting.BINARY_PORT, "0")
-            .set(Setting.DATA_DIR, dir.resolve("node-binary").toString())
-            .set(Setting.MEMBER_PORT, "16801")
-            .set(Setting.CLUSTER_NAME, "bench-binary-" + ProcessHandle.current().pid() + "-" + System.nanoTime())
-            .set(Setting.DRAIN_TIMEOUT_SECONDS, "5")
-            .conclude();
-        try (StockgridNode node = StockgridNode.start(config))
+        try (StockgridNode node = startNode("node-binary", 16801))
         {
             final LoadOptions options = new LoadOptions();
             options.targets = java.util.List.of("binary");
@@ -125,5 +109,18 @@ class LoadGeneratorSmokeTest
                 .isPositive();
             assertThat(result.passed()).isTrue();
         }
+    }
+
+    /** A real node in this JVM, on free HTTP and binary ports and its own data dir and cluster name. */
+    private StockgridNode startNode(final String name, final int memberPort) throws Exception
+    {
+        return StockgridNode.start(new NodeConfig()
+            .set(Setting.HTTP_PORT, "0")
+            .set(Setting.BINARY_PORT, "0")
+            .set(Setting.DATA_DIR, dir.resolve(name).toString())
+            .set(Setting.MEMBER_PORT, Integer.toString(memberPort))
+            .set(Setting.CLUSTER_NAME, "bench-" + name + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime())
+            .set(Setting.DRAIN_TIMEOUT_SECONDS, "5")
+            .conclude());
     }
 }
