@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stockgrid over its binary protocol, through the project's own {@link StockgridClient}: one client (one TCP
@@ -30,8 +29,7 @@ final class BinaryTarget implements Target
     private final int window;
     private final int backlog;
     private final Workload workload;
-    private final List<Connection> connections = new ArrayList<>();
-    private final AtomicInteger next = new AtomicInteger();
+    private final ConnectionSet<Connection> connections = new ConnectionSet<>();
 
     BinaryTarget(final String host, final int port, final int connections, final int window, final int backlog,
         final Workload workload)
@@ -71,28 +69,19 @@ final class BinaryTarget implements Target
     @Override
     public void send(final Request request)
     {
-        connections.get(Math.floorMod(next.getAndIncrement(), connections.size())).submit(request);
+        connections.send(request);
     }
 
     @Override
     public int outstanding()
     {
-        int sum = 0;
-        for (final Connection c : connections)
-        {
-            sum += c.outstanding();
-        }
-        return sum;
+        return connections.outstanding();
     }
 
     @Override
     public void close()
     {
-        for (final Connection c : connections)
-        {
-            c.close();
-        }
-        connections.clear();
+        connections.close();
     }
 
     private final class Connection extends WindowedConnection

@@ -32,10 +32,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stockgrid HTTP v1 over Netty: a few keep-alive connections, each with its window of pipelined requests (the node
@@ -54,9 +51,7 @@ final class HttpTarget implements Target
     private final int backlog;
     private final Workload workload;
     private final EventLoopGroup group;
-    private final List<Connection> connections = new ArrayList<>();
-    private final AtomicInteger next = new AtomicInteger();
-    private boolean closed;
+    private final ConnectionSet<Connection> connections = new ConnectionSet<>();
 
     HttpTarget(final String host, final int port, final int connections, final int window, final int backlog,
         final int ioThreads, final Workload workload)
@@ -119,33 +114,22 @@ final class HttpTarget implements Target
     @Override
     public void send(final Request request)
     {
-        connections.get(Math.floorMod(next.getAndIncrement(), connections.size())).submit(request);
+        connections.send(request);
     }
 
     @Override
     public int outstanding()
     {
-        int sum = 0;
-        for (final Connection c : connections)
-        {
-            sum += c.outstanding();
-        }
-        return sum;
+        return connections.outstanding();
     }
 
     @Override
     public void close()
     {
-        if (closed)
+        if (connections.close())
         {
-            return;
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        closed = true;
-        for (final Connection c : connections)
-        {
-            c.close();
-        }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     private FullHttpRequest encode(final Request r)

@@ -15,11 +15,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The baseline: Redis with Stockgrid's reserve, commit and release as atomic Lua scripts ({@code reserve.lua},
@@ -40,9 +37,7 @@ final class RedisTarget implements Target
     private final Workload workload;
     private final ClientResources resources;
     private final RedisClient client;
-    private final List<Connection> connections = new ArrayList<>();
-    private final AtomicInteger next = new AtomicInteger();
-    private boolean closed;
+    private final ConnectionSet<Connection> connections = new ConnectionSet<>();
     private final String[] stockKeys;
     private final String retainMs = Long.toString(RETAIN_AFTER_EXPIRY_MS);
     private String reserveSha;
@@ -121,34 +116,23 @@ final class RedisTarget implements Target
     @Override
     public void send(final Request request)
     {
-        connections.get(Math.floorMod(next.getAndIncrement(), connections.size())).submit(request);
+        connections.send(request);
     }
 
     @Override
     public int outstanding()
     {
-        int sum = 0;
-        for (final Connection c : connections)
-        {
-            sum += c.outstanding();
-        }
-        return sum;
+        return connections.outstanding();
     }
 
     @Override
     public void close()
     {
-        if (closed)
+        if (connections.close())
         {
-            return;
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
-        closed = true;
-        for (final Connection c : connections)
-        {
-            c.close();
-        }
-        client.shutdown(0, 2, TimeUnit.SECONDS);
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     private String reservationKey(final long seq)
