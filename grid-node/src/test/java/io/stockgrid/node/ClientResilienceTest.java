@@ -163,8 +163,11 @@ class ClientResilienceTest
         final StockgridNode first = StockgridNode.start(TestNode.config(restartDir)
             .set(Setting.BINARY_PORT, Integer.toString(port)).conclude());
         final Reservation held;
+        // A reconnect can land on the first node's socket while it shuts down, and then waits for a HELLO_OK that
+        // never comes until the connect timeout closes it: keep that wait short, and allow the retries to outlast
+        // a restart on a cold JVM (they reuse the same id, which is what this test is about).
         try (StockgridClient direct = StockgridClient.builder().address("127.0.0.1", port)
-            .requestTimeout(Duration.ofSeconds(2)).maxRetries(3).build())
+            .connectTimeout(Duration.ofSeconds(1)).requestTimeout(Duration.ofSeconds(2)).maxRetries(5).build())
         {
             try
             {
