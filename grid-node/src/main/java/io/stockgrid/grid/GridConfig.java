@@ -6,7 +6,13 @@ import com.hazelcast.config.IndexConfig;
 import com.hazelcast.config.IndexType;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
+
+import java.util.List;
 
 /** Builds the Hazelcast member configuration. Everything is set here, in code: no XML, no classpath surprises. */
 public final class GridConfig
@@ -22,6 +28,29 @@ public final class GridConfig
      */
     public static Config memberConfig(final String clusterName, final String bindAddress, final int memberPort)
     {
+        return memberConfig(clusterName, bindAddress, memberPort, Membership.SINGLE);
+    }
+
+    /**
+     * How a member finds the others and how many it needs.
+     *
+     * @param members              TCP-IP member list (host:port); empty for none.
+     * @param kubernetesServiceDns headless Service name for Kubernetes DNS discovery; empty for none.
+     * @param publicAddress        host:port the other members should use to reach this one; empty for the bind address.
+     * @param minClusterSize       members needed for mutations (split-brain protection); 1 turns it off.
+     */
+    public record Membership(List<String> members, String kubernetesServiceDns, String publicAddress,
+        int minClusterSize)
+    {
+        public static final Membership SINGLE = new Membership(List.of(), "", "", 1);
+    }
+
+    /** Name of the split-brain protection rule every map is bound to when {@code minClusterSize > 1}. */
+    public static final String QUORUM_RULE = "stockgrid-quorum";
+
+    public static Config memberConfig(final String clusterName, final String bindAddress, final int memberPort,
+        final Membership membership)
+    {
         final Config config = new Config();
         config.setClusterName(clusterName);
         config.setInstanceName("stockgrid-" + clusterName + "-" + memberPort + "-" + System.nanoTime());
@@ -35,11 +64,41 @@ public final class GridConfig
 
         final NetworkConfig network = config.getNetworkConfig();
         network.setPort(memberPort).setPortAutoIncrement(true).setPortCount(100);
-        network.getInterfaces().setEnabled(true).addInterface(bindAddress);
+        if ("0.0.0.0".equals(bindAddress))
+        {
+            // Containers: listen everywhere and let Hazelcast pick the address it advertises (the pod IP).
+            config.setProperty("hazelcast.socket.bind.any", "true");
+        }
+        else
+        {
+            network.getInterfaces().setEnabled(true).addInterface(bindAddress);
+        }
         final JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
+        if (!membership.members().isEmpty())
+        {
+            join.getTcpIpConfig().setEnabled(true).setMembers(membership.members());
+        }
+        if (!membership.kubernetesServiceDns().isEmpty())
+        {
+            // DNS lookup mode: no Kubernetes API access (no RBAC) needed, only a headless Service.
+            join.getKubernetesConfig().setEnabled(true)
+                .setProperty("service-dns", membership.kubernetesServiceDns())
+                .setProperty("service-port", Integer.toString(memberPort));
+        }
+        if (!membership.publicAddress().isEmpty())
+        {
+            network.setPublicAddress(membership.publicAddress());
+        }
+        // A member left alone is found quickly: heartbeats each second, a member silent for 10 s is removed.
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+        // After a split heals, the two sides look for each other every 10 s (default 120 s / 60 s).
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+        config.setProperty("hazelcast.operation.backup.timeout.millis", "3000");
 
         config.getSerializationConfig().addDataSerializableFactory(GridSerializers.FACTORY_ID, new GridSerializers());
 
@@ -47,6 +106,23 @@ public final class GridConfig
         // No indexes on the stock map: with an index, every change must update it and Hazelcast also copies the
         // record's old value for it (together two thirds of the partition threads' time in a profile). The SKU's
         // locations live in a registry of their own; overdue holds are found by an occasional scan.
+        final String quorum;
+        if (membership.minClusterSize() > 1)
+        {
+            quorum = QUORUM_RULE;
+            // Start-up (a full restart included) waits until enough members are there to form a quorum.
+            config.setProperty("hazelcast.initial.min.cluster.size", Integer.toString(membership.minClusterSize()));
+            config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(QUORUM_RULE, true,
+                membership.minClusterSize()).setProtectOn(SplitBrainProtectionOn.WRITE));
+        }
+        else
+        {
+            quorum = null;
+        }
+        // When a split heals, the smaller side's entries are discarded and the larger side's kept: the minority
+        // refused mutations (quorum, failed backups), so whatever it still holds was never acknowledged.
+        final MergePolicyConfig keepMajority = new MergePolicyConfig(DiscardMergePolicy.class.getName(),
+            MergePolicyConfig.DEFAULT_BATCH_SIZE);
         config.addMapConfig(new MapConfig(HazelcastInventoryService.STOCK_MAP)
             .setBackupCount(1)
             .setAsyncBackupCount(0)
@@ -60,6 +136,11 @@ public final class GridConfig
             .setAsyncBackupCount(0)
             .setInMemoryFormat(InMemoryFormat.OBJECT)
             .addIndexConfig(new IndexConfig(IndexType.SORTED, "heldUntilMs")));
+        for (final String map : List.of(HazelcastInventoryService.STOCK_MAP, HazelcastInventoryService.LOCATIONS_MAP,
+            HazelcastInventoryService.RESERVATIONS_MAP))
+        {
+            config.getMapConfig(map).setSplitBrainProtectionName(quorum).setMergePolicyConfig(keepMajority);
+        }
         return config;
     }
 }

@@ -8,7 +8,9 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -35,6 +37,14 @@ public final class NodeConfig
     long expirySweepIntervalMs;
     int expirySweepBatch;
     long drainTimeoutMs;
+    List<String> members;
+    String discovery;
+    String kubernetesServiceDns;
+    String publicAddress;
+    int minClusterSize;
+    long snapshotIntervalMs;
+    int journalRetentionCycles;
+    long restoreWaitMs;
 
     public NodeConfig()
     {
@@ -166,6 +176,52 @@ public final class NodeConfig
         expirySweepIntervalMs = intIn(Setting.EXPIRY_SWEEP_INTERVAL_MS, 10, 1_000);
         expirySweepBatch = intIn(Setting.EXPIRY_SWEEP_BATCH, 1, 1_000_000);
         drainTimeoutMs = intIn(Setting.DRAIN_TIMEOUT_SECONDS, 0, 3_600) * 1_000L;
+        members = new ArrayList<>();
+        for (final String member : values.get(Setting.MEMBERS).split(","))
+        {
+            final String m = member.trim();
+            if (m.isEmpty())
+            {
+                continue;
+            }
+            final int colon = m.lastIndexOf(':');
+            if (colon <= 0 || !isPort(m.substring(colon + 1)))
+            {
+                throw invalid(Setting.MEMBERS, "must be host:port entries separated by commas ('" + m + "' is not)");
+            }
+            members.add(m);
+        }
+        discovery = nonBlank(Setting.DISCOVERY);
+        if (!discovery.equals("none") && !discovery.equals("kubernetes"))
+        {
+            throw invalid(Setting.DISCOVERY, "must be 'none' or 'kubernetes'");
+        }
+        kubernetesServiceDns = values.get(Setting.KUBERNETES_SERVICE_DNS).trim();
+        if (discovery.equals("kubernetes"))
+        {
+            if (kubernetesServiceDns.isEmpty())
+            {
+                throw invalid(Setting.KUBERNETES_SERVICE_DNS, "must name the headless Service when "
+                    + Setting.DISCOVERY.flag() + " is kubernetes");
+            }
+            if (!members.isEmpty())
+            {
+                throw invalid(Setting.MEMBERS, "must be empty when " + Setting.DISCOVERY.flag() + " is kubernetes");
+            }
+        }
+        publicAddress = values.get(Setting.PUBLIC_ADDRESS).trim();
+        if (!publicAddress.isEmpty())
+        {
+            final int colon = publicAddress.lastIndexOf(':');
+            if (colon <= 0 || !isPort(publicAddress.substring(colon + 1)))
+            {
+                throw invalid(Setting.PUBLIC_ADDRESS, "must be host:port");
+            }
+        }
+        minClusterSize = intIn(Setting.MIN_CLUSTER_SIZE, 1, 271);
+        snapshotIntervalMs = intIn(Setting.SNAPSHOT_INTERVAL_SECONDS, 0, 86_400) * 1_000L;
+        journalRetentionCycles = intIn(Setting.JOURNAL_RETENTION_CYCLES, 1, 10_000);
+        restoreWaitMs = intIn(Setting.RESTORE_WAIT_SECONDS, 0, 86_400) * 1_000L;
         return this;
     }
 
@@ -182,6 +238,24 @@ public final class NodeConfig
     public Path dataDir()
     {
         return dataDir;
+    }
+
+    public int minClusterSize()
+    {
+        return minClusterSize;
+    }
+
+    private static boolean isPort(final String s)
+    {
+        try
+        {
+            final int port = Integer.parseInt(s);
+            return port > 0 && port <= 65_535;
+        }
+        catch (final NumberFormatException ex)
+        {
+            return false;
+        }
     }
 
     private String nonBlank(final Setting s)

@@ -74,7 +74,8 @@ public final class StockgridNode implements AutoCloseable
                     + " invariant violations; refusing to serve (first: " + recovery.violations().get(0) + ")");
             }
             hz = Hazelcast.newHazelcastInstance(GridConfig.memberConfig(config.clusterName, config.bindAddress,
-                config.memberPort));
+                config.memberPort, new GridConfig.Membership(config.members, config.kubernetesServiceDns,
+                    config.publicAddress, config.minClusterSize)));
             // Room for every admitted request, plus the sweep and the calls workers are still finishing, so that an
             // admitted (and journaled) command is never refused by the pool.
             svc = new HazelcastInventoryService(hz, config.workerThreads,
