@@ -18,6 +18,7 @@ public enum ErrorCode
     OVERLOADED(503),
     UNAVAILABLE(503),
     NOT_READY(503),
+    NO_QUORUM(503),
     INTERNAL_ERROR(500);
 
     private final int httpStatus;

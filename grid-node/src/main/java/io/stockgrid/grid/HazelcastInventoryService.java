@@ -76,6 +76,7 @@ public final class HazelcastInventoryService implements InventoryService
     private final ReserveBatcher batcher;
     private final SettleBatcher settler;
     private volatile boolean restored;
+    private volatile int minClusterSize = 1;
 
     /**
      * @param workerThreads threads that run call flows and wait on the grid.
@@ -441,6 +442,18 @@ public final class HazelcastInventoryService implements InventoryService
             }
         }
         return finished + effects.size();
+    }
+
+    /** Mutations are refused (503 NO_QUORUM) while this member sees fewer than {@code size} members. */
+    public void requireMembers(final int size)
+    {
+        this.minClusterSize = size;
+    }
+
+    @Override
+    public boolean hasQuorum()
+    {
+        return minClusterSize <= 1 || hazelcast.getCluster().getMembers().size() >= minClusterSize;
     }
 
     @Override

@@ -80,6 +80,7 @@ public final class StockgridNode implements AutoCloseable
             // admitted (and journaled) command is never refused by the pool.
             svc = new HazelcastInventoryService(hz, config.workerThreads,
                 config.maxInFlight + config.workerThreads + 16, config.idempotencyRetentionMs);
+            svc.requireMembers(config.minClusterSize);
             final RecoveredState state = recovery.state();
             svc.restore(state);
             jnl = new Journal(journalDir, config.journalDurability, recovery.lastSeq());
@@ -188,9 +189,13 @@ public final class StockgridNode implements AutoCloseable
         closeQuietly(http);
         closeQuietly(pipeline);
         closeQuietly(service);
+        // Leave the cluster gracefully first: until its partitions have migrated away, other members still send
+        // changes to them, and the partition threads must keep journaling those. Only then close the journal.
+        final long shutdownStartNs = System.nanoTime();
+        hazelcast.shutdown();
+        LOG.info("left the cluster in {} ms", (System.nanoTime() - shutdownStartNs) / 1_000_000);
         service.attachJournal(null);
         closeQuietly(journal);
-        hazelcast.shutdown();
         try
         {
             lock.release();

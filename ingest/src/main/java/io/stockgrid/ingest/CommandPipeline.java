@@ -71,7 +71,7 @@ public final class CommandPipeline implements AutoCloseable
     /** One expiry sweep, journaled like any other mutation. Public for tests that drive time by hand. */
     public SweepOutcome sweepOnce(final int maxPerSweep)
     {
-        if (!service.isReady())
+        if (!service.isReady() || !service.hasQuorum())
         {
             return SweepOutcome.EMPTY;
         }
@@ -132,7 +132,7 @@ public final class CommandPipeline implements AutoCloseable
         {
             return attach(existing, command);
         }
-        final CompletableFuture<ReservationOutcome> gate = admit();
+        final CompletableFuture<ReservationOutcome> gate = admitMutation();
         if (gate != null)
         {
             return gate;
@@ -191,7 +191,7 @@ public final class CommandPipeline implements AutoCloseable
 
     public CompletableFuture<ReservationOutcome> settle(final Commands.Settle command)
     {
-        final CompletableFuture<ReservationOutcome> gate = admit();
+        final CompletableFuture<ReservationOutcome> gate = admitMutation();
         if (gate != null)
         {
             return gate;
@@ -234,7 +234,7 @@ public final class CommandPipeline implements AutoCloseable
 
     private CompletableFuture<StockOutcome> mutateStock(final Object command, final byte type)
     {
-        final CompletableFuture<StockOutcome> gate = admit();
+        final CompletableFuture<StockOutcome> gate = admitMutation();
         if (gate != null)
         {
             return gate;
@@ -269,6 +269,20 @@ public final class CommandPipeline implements AutoCloseable
         journal.appendOutcome(seq, type, clock.time(), outcome.code().ordinal(), states, outcome.effects());
         metrics.recordEffects(outcome.effects());
         metrics.recordReservation(outcome.code());
+    }
+
+    /**
+     * As {@link #admit()}, and refuses a mutation, before it is journaled, while the grid lacks its quorum (this
+     * member may be on the minority side of a split).
+     */
+    private <T> CompletableFuture<T> admitMutation()
+    {
+        if (!service.hasQuorum())
+        {
+            metrics.recordNoQuorum();
+            return CompletableFuture.failedFuture(NoQuorum.INSTANCE);
+        }
+        return admit();
     }
 
     /** Returns null when admitted (the caller must release), else an already-failed future. */

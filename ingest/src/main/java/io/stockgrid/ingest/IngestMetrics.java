@@ -24,6 +24,7 @@ public final class IngestMetrics
     private final Gauge holdsActive;
     private final Counter holdsExpired;
     private final Counter overloadRejections;
+    private final Counter noQuorumRejections;
     private final Counter reservationOutcomes;
     private final Counter binaryRefusals;
     private final Counter binaryInternalErrors;
@@ -45,6 +46,9 @@ public final class IngestMetrics
             .help("Holds returned to availability because their reservation expired").register(registry);
         overloadRejections = Counter.builder().name("stockgrid_overload_rejections_total")
             .help("Requests answered 503 OVERLOADED because the in-flight bound was reached").register(registry);
+        noQuorumRejections = Counter.builder().name("stockgrid_no_quorum_rejections_total")
+            .help("Mutations answered 503 NO_QUORUM because the member saw fewer members than --min-cluster-size")
+            .register(registry);
         reservationOutcomes = Counter.builder().name("stockgrid_reservation_outcomes_total")
             .help("Reservation calls by outcome").labelNames("outcome").register(registry);
         binaryRefusals = Counter.builder().name("stockgrid_binary_refusals_total")
@@ -103,6 +107,11 @@ public final class IngestMetrics
     public void recordOverload()
     {
         overloadRejections.inc();
+    }
+
+    public void recordNoQuorum()
+    {
+        noQuorumRejections.inc();
     }
 
     public void recordReservation(final ReservationOutcome.Code code)

@@ -41,6 +41,15 @@ public interface InventoryService extends AutoCloseable
     /** True while the grid can take traffic. */
     boolean isReady();
 
+    /**
+     * True while mutations may be made: the member sees at least the configured minimum number of members. Reads
+     * answer either way.
+     */
+    default boolean hasQuorum()
+    {
+        return true;
+    }
+
     @Override
     void close();
 }

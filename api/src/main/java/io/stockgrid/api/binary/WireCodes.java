@@ -88,6 +88,7 @@ public final class WireCodes
             case UNAVAILABLE -> 14;
             case NOT_READY -> 15;
             case INTERNAL_ERROR -> 16;
+            case NO_QUORUM -> 17;
         };
     }
 
@@ -112,6 +113,7 @@ public final class WireCodes
             case 14 -> ErrorCode.UNAVAILABLE;
             case 15 -> ErrorCode.NOT_READY;
             case 16 -> ErrorCode.INTERNAL_ERROR;
+            case 17 -> ErrorCode.NO_QUORUM;
             default -> null;
         };
     }

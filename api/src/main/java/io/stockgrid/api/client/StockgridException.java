@@ -91,6 +91,7 @@ public final class StockgridException extends RuntimeException
         if (kind == Kind.ERROR_ANSWER)
         {
             return errorCode == ErrorCode.OVERLOADED || errorCode == ErrorCode.NOT_READY ||
+                errorCode == ErrorCode.NO_QUORUM ||
                 errorCode == ErrorCode.UNAVAILABLE || errorCode == ErrorCode.REQUEST_IN_PROGRESS;
         }
         return kind == Kind.TIMEOUT || kind == Kind.WINDOW_FULL || kind == Kind.CONNECTION;

@@ -12,6 +12,7 @@ import io.stockgrid.api.binary.ErrorEncoder;
 import io.stockgrid.api.binary.HelloOkEncoder;
 import io.stockgrid.api.binary.ReservationDescriptor;
 import io.stockgrid.api.binary.ReservationEncoder;
+import io.stockgrid.ingest.NoQuorum;
 import io.stockgrid.ingest.NotReady;
 import io.stockgrid.ingest.Overloaded;
 import io.stockgrid.ingest.ReservationOutcome;
@@ -203,6 +204,11 @@ final class AnswerPublisher
         if (cause instanceof NotReady)
         {
             return error(requestId, ErrorCode.NOT_READY, "the node is not ready", buffer, offset);
+        }
+        if (NoQuorum.isCauseOf(cause))
+        {
+            return error(requestId, ErrorCode.NO_QUORUM,
+                "this member sees fewer members than the minimum cluster size; nothing changed", buffer, offset);
         }
         LOG.warn("request failed in the grid", cause);
         return error(requestId, ErrorCode.UNAVAILABLE, "the grid could not complete the call; retry with the same id",

@@ -23,6 +23,7 @@ import io.stockgrid.api.OpenApi;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.IngestMetrics;
+import io.stockgrid.ingest.NoQuorum;
 import io.stockgrid.ingest.NotReady;
 import io.stockgrid.ingest.Overloaded;
 import io.stockgrid.ingest.ReservationOutcome;
@@ -331,6 +332,11 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         if (cause instanceof NotReady)
         {
             return errorResponse(ErrorCode.NOT_READY, "the node is not ready");
+        }
+        if (NoQuorum.isCauseOf(cause))
+        {
+            return errorResponse(ErrorCode.NO_QUORUM,
+                "this member sees fewer members than the minimum cluster size; nothing changed, retry later");
         }
         logGridFailure(cause);
         return errorResponse(ErrorCode.UNAVAILABLE, "the grid could not complete the call; retry with the same id");
