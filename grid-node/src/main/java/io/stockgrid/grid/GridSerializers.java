@@ -28,6 +28,10 @@ public final class GridSerializers implements DataSerializableFactory
     static final int EXPIRE_RESERVATION = 23;
     static final int ABANDON_RESERVATION = 24;
     static final int ADD_LOCATION = 25;
+    static final int RESTORE_STOCK = 26;
+    static final int RESTORE_RESERVATION = 27;
+    static final int SNAPSHOT_STOCK = 28;
+    static final int SNAPSHOT_RESERVATION = 29;
     static final int BACKUP = 30;
     static final int BATCH = 31;
 
@@ -56,6 +60,10 @@ public final class GridSerializers implements DataSerializableFactory
             case EXPIRE_RESERVATION -> new ReservationProcessors.Expire();
             case ABANDON_RESERVATION -> new ReservationProcessors.Abandon();
             case ADD_LOCATION -> new Locations.Add();
+            case RESTORE_STOCK -> new RecordSnapshots.RestoreStock();
+            case RESTORE_RESERVATION -> new RecordSnapshots.RestoreReservation();
+            case SNAPSHOT_STOCK -> new RecordSnapshots.SnapshotStock();
+            case SNAPSHOT_RESERVATION -> new RecordSnapshots.SnapshotReservation();
             case BACKUP -> new BackupProcessor<>();
             case BATCH -> new BatchProcessor<>();
             default -> null;

@@ -1,6 +1,7 @@
 package io.stockgrid.grid;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import io.stockgrid.api.Availability;
@@ -31,6 +32,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +61,10 @@ public final class HazelcastInventoryService implements InventoryService
      * index), and leftovers arise only when a flow stopped half-way, so it runs far less often than the expiry step.
      */
     static final long LEFTOVER_SCAN_INTERVAL_MS = 10_000;
-    private static final int RESTORE_BATCH = 10_000;
+    /** Restore calls outstanding at once. */
+    private static final int RESTORE_WINDOW = 256;
+    /** Records journaled by one call of a snapshot. */
+    private static final int SNAPSHOT_CHUNK = 1_000;
     /** Threads that apply reservation batches; each waits on the grid for most of a batch's life. */
     private static final int RESERVE_APPLIERS = 4;
     /** Threads that apply commit/release batches. */
@@ -336,56 +343,137 @@ public final class HazelcastInventoryService implements InventoryService
         });
     }
 
+    /**
+     * Loads journal-rebuilt state into the grid, record by record, keeping whichever is newer of the journal's and
+     * the grid's (by version; by creation and version for reservations). With one node the grid is empty and
+     * everything is loaded; after a full-cluster restart every member loads its journal, and each record ends up at
+     * the newest version any journal holds. Not journaled: the journal it came from has it, and the record's first
+     * change on its owner journals it whole. At most {@link #RESTORE_WINDOW} calls are outstanding at once.
+     */
     @Override
     public void restore(final RecoveredState state)
     {
         final long nowMs = System.currentTimeMillis();
-        final Map<StockKey, StockRecord> batch = new HashMap<>();
+        final Semaphore window = new Semaphore(RESTORE_WINDOW);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final int total = state.keys().size() + state.reservations().size();
+        int done = 0;
+        long lastLogMs = System.currentTimeMillis();
         for (final RecoveredState.Key key : state.keys())
         {
-            final StockRecord record = new StockRecord(key.sku(), key.location());
-            record.setOnHand(key.onHand());
-            record.setSafetyStock(key.safetyStock());
-            record.setVersion(key.version());
-            for (final RecoveredState.Hold hold : key.holds())
-            {
-                record.addHold(hold.reservationId(), hold.quantity(), hold.expiresAtMs());
-            }
-            for (final RecoveredState.SeenRequest seen : key.seen())
-            {
-                record.seenRequests().put(seen.id(), new StockRecord.Seen(seen.atMs(), seen.fingerprint()));
-            }
-            batch.put(new StockKey(key.sku(), key.location()), record);
-            if (batch.size() >= RESTORE_BATCH)
-            {
-                stock.putAll(batch);
-                batch.clear();
-            }
+            final StockRecord record = StockRecord.of(key);
+            bounded(window, failure, () -> stock.submitToKey(new StockKey(key.sku(), key.location()),
+                new RecordSnapshots.RestoreStock(record)));
+            bounded(window, failure, () -> locations.submitToKey(key.sku(), new Locations.Add(key.location())));
+            lastLogMs = logRestoreProgress(++done, total, lastLogMs);
         }
-        stock.putAll(batch);
-        final Map<String, Locations.Set> registry = new HashMap<>();
-        for (final RecoveredState.Key key : state.keys())
-        {
-            registry.computeIfAbsent(key.sku(), k -> new Locations.Set()).names().add(key.location());
-        }
-        locations.putAll(registry);
-        int restoredReservations = 0;
         for (final ReservationState r : state.reservations())
         {
-            final long ttlMs = Math.max(1, r.retainUntilMs() - nowMs);
-            reservations.set(r.reservationId(), new ReservationRecord(r), ttlMs, TimeUnit.MILLISECONDS);
-            if (++restoredReservations % 100_000 == 0)
+            bounded(window, failure, () -> reservations.submitToKey(r.reservationId(),
+                new RecordSnapshots.RestoreReservation(r, nowMs)));
+            lastLogMs = logRestoreProgress(++done, total, lastLogMs);
+        }
+        window.acquireUninterruptibly(RESTORE_WINDOW);
+        if (failure.get() != null)
+        {
+            throw new IllegalStateException("restore into the grid failed", failure.get());
+        }
+        LOG.info("restore: {} records and {} reservations offered to the grid", state.keys().size(),
+            state.reservations().size());
+        restored = true;
+    }
+
+    private static void bounded(final Semaphore window, final AtomicReference<Throwable> failure,
+        final Supplier<CompletionStage<?>> call)
+    {
+        window.acquireUninterruptibly();
+        call.get().whenComplete((v, e) ->
+        {
+            if (e != null)
             {
-                LOG.info("restore: {} of {} reservations loaded", restoredReservations, state.reservations().size());
+                failure.compareAndSet(null, e);
+            }
+            window.release();
+        });
+    }
+
+    private static long logRestoreProgress(final int done, final int total, final long lastLogMs)
+    {
+        final long now = System.currentTimeMillis();
+        if (now - lastLogMs < 1_000)
+        {
+            return lastLogMs;
+        }
+        LOG.info("restore: {} of {} records loaded into the grid", done, total);
+        return now;
+    }
+
+    /** Marks the grid as loaded without loading anything (a member that takes a running cluster's state). */
+    public void markRestored()
+    {
+        restored = true;
+    }
+
+    /**
+     * Journals every record this member owns, whole, on each record's partition thread, between two marks: from
+     * the first mark on, this journal alone rebuilds every record the member owns. Records go in chunks, so a large
+     * grid is snapshotted with bounded memory.
+     *
+     * @return the journal index of the beginning mark (retention may delete the cycles before it), and the count.
+     */
+    public long[] snapshotOwned(final Journal journal)
+    {
+        final long begin = journal.appendSnapshotBegin();
+        long records = 0;
+        records += snapshotChunks(stock, stock.localKeySet(), new RecordSnapshots.SnapshotStock());
+        records += snapshotChunks(reservations, reservations.localKeySet(), new RecordSnapshots.SnapshotReservation());
+        journal.appendSnapshotEnd(records);
+        return new long[] {begin, records};
+    }
+
+    private static <K, V> long snapshotChunks(final IMap<K, V> map, final Set<K> keys,
+        final EntryProcessor<K, V, Boolean> processor)
+    {
+        long records = 0;
+        final Set<K> chunk = new HashSet<>();
+        for (final K key : keys)
+        {
+            chunk.add(key);
+            if (chunk.size() == SNAPSHOT_CHUNK)
+            {
+                records += countTrue(map.executeOnKeys(chunk, processor));
+                chunk.clear();
             }
         }
-        restored = true;
+        if (!chunk.isEmpty())
+        {
+            records += countTrue(map.executeOnKeys(chunk, processor));
+        }
+        return records;
+    }
+
+    private static long countTrue(final Map<?, Boolean> results)
+    {
+        long n = 0;
+        for (final Boolean b : results.values())
+        {
+            if (Boolean.TRUE.equals(b))
+            {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
      * Makes the grid's entry processors journal every change they make to {@code journal} (null: stop). Attach it
      * after {@link #restore} (a restore is not a change) and before any traffic or {@link #reconcile}.
      */
+    public static void attachJournal(final com.hazelcast.config.Config config, final Journal journal)
+    {
+        config.getUserContext().put(JournaledProcessor.JOURNAL_CONTEXT_KEY, journal);
+    }
+
     public void attachJournal(final Journal journal)
     {
         JournaledProcessor.attach(hazelcast, journal);
@@ -393,37 +481,39 @@ public final class HazelcastInventoryService implements InventoryService
 
     /**
      * Finishes, through the (journaled) entry processors, what the restored state shows half-done when the node
-     * stopped: a PENDING reservation never answered its caller, so its holds are returned and it is forgotten; a
-     * hold whose reservation is COMMITTED is committed; a hold whose reservation is RELEASED, EXPIRED, REJECTED or
-     * unknown is returned. HELD reservations are left as they are (the sweep expires the overdue ones).
+     * stopped, judged by the grid's record of each reservation (after a full-cluster restart another member's
+     * journal may hold a later state of it than this one): a PENDING reservation never answered its caller, so it
+     * is forgotten and its holds returned; a hold whose reservation is COMMITTED is committed; a hold whose
+     * reservation is RELEASED, EXPIRED, REJECTED or unknown is returned. HELD reservations are left as they are (the
+     * sweep expires the overdue ones). Every step is idempotent, so members may reconcile the same records at once.
      *
      * @return the number of holds committed or returned.
      */
     public int reconcile(final RecoveredState state, final long nowMs)
     {
-        final Map<String, ReservationState> byId = new HashMap<>();
-        for (final ReservationState r : state.reservations())
-        {
-            byId.put(r.reservationId(), r);
-        }
         int finished = 0;
         final List<KeyEffect> effects = new ArrayList<>();
         for (final ReservationState r : state.reservations())
         {
             if (r.phase() == ReservationPhase.PENDING)
             {
-                applyToLines(r.reservationId(), r.lines(), StockProcessors.ReleaseHold::new, KeyEffect.Kind.RELEASE,
-                    nowMs, effects);
-                reservations.executeOnKey(r.reservationId(), new ReservationProcessors.Abandon());
-                LOG.info("recovery: reservation {} was still being made; its holds are returned", r.reservationId());
+                final ReservationResult abandoned = reservations.executeOnKey(r.reservationId(),
+                    new ReservationProcessors.Abandon());
+                if (abandoned.code() == ReservationResult.Code.TRANSITIONED)
+                {
+                    applyToLines(r.reservationId(), r.lines(), StockProcessors.ReleaseHold::new,
+                        KeyEffect.Kind.RELEASE, nowMs, effects);
+                    LOG.info("recovery: reservation {} was still being made; its holds are returned",
+                        r.reservationId());
+                }
             }
         }
         for (final RecoveredState.Key key : state.keys())
         {
             for (final RecoveredState.Hold hold : key.holds())
             {
-                final ReservationState r = byId.get(hold.reservationId());
-                final ReservationPhase phase = r == null ? null : r.phase();
+                final ReservationRecord current = reservations.get(hold.reservationId());
+                final ReservationPhase phase = current == null ? null : current.phase();
                 if (phase == ReservationPhase.HELD || phase == ReservationPhase.PENDING)
                 {
                     continue;

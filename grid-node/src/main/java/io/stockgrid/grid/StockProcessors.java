@@ -42,7 +42,13 @@ public final class StockProcessors
         {
             record.nextVersion();
             entry.setValue(record);
-            if (journal != null)
+            if (journal != null && !record.journaledHere())
+            {
+                // First change here to a record this member gained: journal it whole instead of the change.
+                journal.appendKeySnapshot(record.snapshot());
+                record.markJournaledHere();
+            }
+            else if (journal != null)
             {
                 journal.appendEffect(new KeyEffect(record.getSku(), record.getLocation(), record.version(),
                     record.onHand(), record.safetyStock(), record.reserved(), kind, ref, quantity, expiresAtMs, atMs));

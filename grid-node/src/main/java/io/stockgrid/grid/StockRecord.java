@@ -7,7 +7,10 @@ import io.stockgrid.api.Availability;
 
 import java.io.IOException;
 import java.util.Iterator;
+import io.stockgrid.ingest.RecoveredState;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 
 /**
@@ -34,6 +37,13 @@ public final class StockRecord implements IdentifiedDataSerializable
     private long earliestExpiryMs = Long.MAX_VALUE;
     private final LinkedHashMap<String, Hold> holds = new LinkedHashMap<>();
     private final LinkedHashMap<String, Seen> seen = new LinkedHashMap<>();
+    /**
+     * Not serialised: true once this member's journal holds the whole record. A record that arrives by migration,
+     * backup promotion or restore is a fresh object with this false, so the first change this member makes to it
+     * journals the whole record (see {@link StockProcessors.Base}) and the journal never depends on another
+     * member's for this key.
+     */
+    private transient boolean journaledHere;
 
     /** One reservation's hold on this record. */
     public record Hold(long quantity, long expiresAtMs)
@@ -53,6 +63,50 @@ public final class StockRecord implements IdentifiedDataSerializable
     {
         this.sku = sku;
         this.location = location;
+    }
+
+    boolean journaledHere()
+    {
+        return journaledHere;
+    }
+
+    void markJournaledHere()
+    {
+        journaledHere = true;
+    }
+
+    /** The whole record, as journaled and restored. */
+    public RecoveredState.Key snapshot()
+    {
+        final List<RecoveredState.Hold> h = new ArrayList<>(holds.size());
+        for (final Map.Entry<String, Hold> e : holds.entrySet())
+        {
+            h.add(new RecoveredState.Hold(e.getKey(), e.getValue().quantity(), e.getValue().expiresAtMs()));
+        }
+        final List<RecoveredState.SeenRequest> s = new ArrayList<>(seen.size());
+        for (final Map.Entry<String, Seen> e : seen.entrySet())
+        {
+            s.add(new RecoveredState.SeenRequest(e.getKey(), e.getValue().atMs(), e.getValue().fingerprint()));
+        }
+        return new RecoveredState.Key(sku, location, onHand, safetyStock, version, h, s);
+    }
+
+    /** A record equal to a journaled snapshot. */
+    public static StockRecord of(final RecoveredState.Key key)
+    {
+        final StockRecord record = new StockRecord(key.sku(), key.location());
+        record.onHand = key.onHand();
+        record.safetyStock = key.safetyStock();
+        record.version = key.version();
+        for (final RecoveredState.Hold hold : key.holds())
+        {
+            record.addHold(hold.reservationId(), hold.quantity(), hold.expiresAtMs());
+        }
+        for (final RecoveredState.SeenRequest seen : key.seen())
+        {
+            record.seen.put(seen.id(), new Seen(seen.atMs(), seen.fingerprint()));
+        }
+        return record;
     }
 
     public String getSku()

@@ -1,12 +1,17 @@
 package io.stockgrid.node;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.core.HazelcastInstance;
 import io.stockgrid.grid.GridConfig;
 import io.stockgrid.grid.HazelcastInventoryService;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.IngestMetrics;
 import io.stockgrid.ingest.Journal;
+import io.stockgrid.ingest.JournalGenerations;
 import io.stockgrid.ingest.JournalReplayer;
 import io.stockgrid.ingest.RecoveredState;
 import io.stockgrid.ingest.binary.BinaryServer;
@@ -23,6 +28,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * One Stockgrid node, wired by hand: lock the data dir, rebuild state from the journal, start the Hazelcast member
@@ -43,6 +49,8 @@ public final class StockgridNode implements AutoCloseable
     private final HttpServer http;
     private final BinaryServer binary;
     private final JournalReplayer.Result recovery;
+    private ClusterRestore clusterRestore;
+    private SnapshotScheduler snapshots;
     private volatile boolean closed;
 
     private StockgridNode(final NodeConfig config, final EpochClock clock) throws Exception
@@ -66,26 +74,66 @@ public final class StockgridNode implements AutoCloseable
         HttpServer httpServer = null;
         try
         {
-            final Path journalDir = Journal.directory(config.dataDir);
-            recovery = JournalReplayer.replay(journalDir, clock.time(), config.idempotencyRetentionMs);
+            final List<Path> generations = JournalGenerations.existing(config.dataDir);
+            recovery = JournalReplayer.replay(generations, clock.time(), config.idempotencyRetentionMs);
             if (!recovery.violations().isEmpty())
             {
                 throw new IllegalStateException("journal replay found " + recovery.violations().size()
                     + " invariant violations; refusing to serve (first: " + recovery.violations().get(0) + ")");
             }
-            hz = Hazelcast.newHazelcastInstance(GridConfig.memberConfig(config.clusterName, config.bindAddress,
+            final String nodeId = ClusterRestore.loadOrCreateNodeId(config.dataDir);
+            // The journal is open before the member joins: partitions may migrate here at once, and every change
+            // this member's partition threads make from then on must be journaled.
+            jnl = new Journal(JournalGenerations.next(config.dataDir, generations), config.journalDurability,
+                recovery.lastSeq());
+            final Config hzConfig = GridConfig.memberConfig(config.clusterName, config.bindAddress,
                 config.memberPort, new GridConfig.Membership(config.members, config.kubernetesServiceDns,
-                    config.publicAddress, config.minClusterSize)));
+                    config.publicAddress, config.minClusterSize));
+            hzConfig.getMemberAttributeConfig().setAttribute(ClusterRestore.NODE_ATTRIBUTE, nodeId);
+            HazelcastInventoryService.attachJournal(hzConfig, jnl);
+            final Journal journalForMerge = jnl;
+            hzConfig.addListenerConfig(new ListenerConfig((LifecycleListener)event ->
+            {
+                if (event.getState() == LifecycleEvent.LifecycleState.MERGING)
+                {
+                    // This member was on the smaller side of a split; its records are replaced by the larger
+                    // side's. What it journaled before is superseded (what it owns from now on is journaled whole).
+                    journalForMerge.appendReset("merging into the larger side after a split");
+                    LOG.warn("split healed: this member merges into the larger side; its own state is discarded");
+                }
+            }));
+            hz = Hazelcast.newHazelcastInstance(hzConfig);
             // Room for every admitted request, plus the sweep and the calls workers are still finishing, so that an
             // admitted (and journaled) command is never refused by the pool.
             svc = new HazelcastInventoryService(hz, config.workerThreads,
                 config.maxInFlight + config.workerThreads + 16, config.idempotencyRetentionMs);
             svc.requireMembers(config.minClusterSize);
             final RecoveredState state = recovery.state();
-            svc.restore(state);
-            jnl = new Journal(journalDir, config.journalDurability, recovery.lastSeq());
-            svc.attachJournal(jnl);
-            final int finished = svc.reconcile(state, clock.time());
+            clusterRestore = new ClusterRestore(hz, config.dataDir, nodeId, config.minClusterSize);
+            final ClusterRestore.Decision decision = clusterRestore.decide(config.restoreWaitMs);
+            if (decision == ClusterRestore.Decision.CONTRIBUTE)
+            {
+                svc.restore(state);
+            }
+            else
+            {
+                svc.markRestored();
+            }
+            clusterRestore.markLoadedAndAwaitRunning();
+            final int finished;
+            final List<Path> olderGenerations;
+            if (decision == ClusterRestore.Decision.CONTRIBUTE)
+            {
+                finished = svc.reconcile(state, clock.time());
+                olderGenerations = generations;
+            }
+            else
+            {
+                finished = 0;
+                JournalGenerations.delete(generations);
+                olderGenerations = List.of();
+            }
+            clusterRestore.trackView();
             final IngestMetrics metrics = new IngestMetrics();
             long holds = 0;
             for (final RecoveredState.Key key : state.keys())
@@ -93,6 +141,11 @@ public final class StockgridNode implements AutoCloseable
                 holds += key.holds().size();
             }
             metrics.setHoldsActive(holds - finished);
+            snapshots = new SnapshotScheduler(hz, svc, jnl, clusterRestore, olderGenerations,
+                config.snapshotIntervalMs, config.journalRetentionCycles,
+                (atMs, records, bytes) -> LOG.debug("snapshot at {}: {} records, journal {} bytes", atMs, records,
+                    bytes));
+            snapshots.start();
             pipe = new CommandPipeline(svc, jnl, clock, metrics, config.maxInFlight);
             pipe.startExpirySweeper(config.expirySweepIntervalMs, config.expirySweepBatch);
             httpServer = new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, pipe, metrics);
@@ -103,6 +156,7 @@ public final class StockgridNode implements AutoCloseable
         {
             closeQuietly(httpServer);
             closeQuietly(pipe);
+            closeQuietly(snapshots);
             closeQuietly(svc);
             if (svc != null)
             {
@@ -160,6 +214,12 @@ public final class StockgridNode implements AutoCloseable
         return recovery;
     }
 
+    /** Snapshots the records this node owns into its journal now, and applies retention; for tests and ops. */
+    public void snapshotNow() throws Exception
+    {
+        snapshots.snapshotNow();
+    }
+
     public HazelcastInstance hazelcast()
     {
         return hazelcast;
@@ -188,13 +248,13 @@ public final class StockgridNode implements AutoCloseable
         closeQuietly(binary);
         closeQuietly(http);
         closeQuietly(pipeline);
+        closeQuietly(snapshots);
         closeQuietly(service);
         // Leave the cluster gracefully first: until its partitions have migrated away, other members still send
         // changes to them, and the partition threads must keep journaling those. Only then close the journal.
         final long shutdownStartNs = System.nanoTime();
         hazelcast.shutdown();
         LOG.info("left the cluster in {} ms", (System.nanoTime() - shutdownStartNs) / 1_000_000);
-        service.attachJournal(null);
         closeQuietly(journal);
         try
         {

@@ -276,6 +276,7 @@ class GridSerializersTest
         expected.addAll(List.of(StockProcessors.class.getDeclaredClasses()));
         expected.addAll(List.of(ReservationProcessors.class.getDeclaredClasses()));
         expected.addAll(List.of(Locations.class.getDeclaredClasses()));
+        expected.addAll(List.of(RecordSnapshots.class.getDeclaredClasses()));
         expected.removeIf(c -> Modifier.isAbstract(c.getModifiers()) || !IdentifiedDataSerializable.class
             .isAssignableFrom(c));
         assertThat(created.values()).as("one class id per serialisable class").containsExactlyInAnyOrderElementsOf(

@@ -3,10 +3,15 @@ package io.stockgrid.ingest;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import net.openhft.chronicle.wire.DocumentContext;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,11 +58,28 @@ public final class Journal implements AutoCloseable
     {
         this.dir = dir;
         this.durability = durability;
-        this.queue = SingleChronicleQueueBuilder.binary(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).build();
+        this.queue = SingleChronicleQueueBuilder.binary(dir.toFile()).rollCycle(rollCycle()).build();
         this.appender = queue.createAppender();
         // One appender shared by the threads that finish requests, always under the lock below.
         this.appender.singleThreadedCheckDisabled(true);
         this.nextSeq = new AtomicLong(lastSeq + 1);
+    }
+
+    /** Property naming the roll cycle of new journals: ten-minute files by default (retention deletes whole files). */
+    public static final String ROLL_CYCLE_PROPERTY = "stockgrid.journal.rollCycle";
+
+    /** The roll cycle for a new journal (an existing one keeps the cycle it was created with). */
+    public static RollCycle rollCycle()
+    {
+        final String name = System.getProperty(ROLL_CYCLE_PROPERTY, "TEN_MINUTELY");
+        for (final RollCycles c : RollCycles.values())
+        {
+            if (c.name().equals(name))
+            {
+                return c;
+            }
+        }
+        return TestRollCycles.valueOf(name);
     }
 
     public static Path directory(final Path dataDir)
@@ -211,6 +233,140 @@ public final class Journal implements AutoCloseable
         {
             lock.unlock();
         }
+    }
+
+    /**
+     * Appends a whole (sku, location) record, from its partition thread: the first change this member makes to a
+     * record it gained (by migration, promotion or restore), and every record it owns during a snapshot. Replay
+     * starts the key's fold afresh from it, so this journal alone rebuilds the record from here on.
+     */
+    public void appendKeySnapshot(final RecoveredState.Key key)
+    {
+        lock.lock();
+        try
+        {
+            try (DocumentContext dc = appender.writingDocument())
+            {
+                JournalCodec.encodeKeySnapshot(dc.wire().bytes(), System.currentTimeMillis(), key);
+            }
+            appended++;
+            appends.increment();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Marks everything before as superseded: replay forgets it. Written when the member takes the cluster's state
+     * instead of its own (it joined a running cluster, or its side of a split was discarded when the split healed).
+     */
+    public void appendReset(final String reason)
+    {
+        appendMarker(out -> JournalCodec.encodeReset(out, nextSeq.get() - 1, System.currentTimeMillis(), reason));
+    }
+
+    /** Marks the beginning of a snapshot; returns the journal index it starts at (see {@link #deleteCyclesBefore}). */
+    public long appendSnapshotBegin()
+    {
+        return appendMarker(out -> JournalCodec.encodeSnapshotMark(out, nextSeq.get() - 1,
+            System.currentTimeMillis(), true, 0));
+    }
+
+    public void appendSnapshotEnd(final long records)
+    {
+        appendMarker(out -> JournalCodec.encodeSnapshotMark(out, nextSeq.get() - 1, System.currentTimeMillis(),
+            false, records));
+    }
+
+    private long appendMarker(final java.util.function.Consumer<Bytes<?>> encoder)
+    {
+        lock.lock();
+        try
+        {
+            try (DocumentContext dc = appender.writingDocument())
+            {
+                encoder.accept(dc.wire().bytes());
+            }
+            appended++;
+            appends.increment();
+            final long index = appender.lastIndexAppended();
+            if (durability == Durability.SYNC)
+            {
+                appender.sync();
+            }
+            return index;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Retention: deletes the roll-cycle files older than the one holding {@code index} (the beginning of the last
+     * complete snapshot), keeping {@code keepCycles} of them before it.
+     *
+     * @return the number of files deleted.
+     */
+    public int deleteCyclesBefore(final long index, final int keepCycles)
+    {
+        final SingleChronicleQueue q = (SingleChronicleQueue)queue;
+        final int lastToDelete = q.rollCycle().toCycle(index) - keepCycles - 1;
+        int deleted = 0;
+        lock.lock();
+        try
+        {
+            final int first = q.firstCycle();
+            if (first == Integer.MAX_VALUE || lastToDelete < first)
+            {
+                return 0;
+            }
+            for (final Long cycle : q.listCyclesBetween(first, lastToDelete))
+            {
+                final SingleChronicleQueueStore store = q.storeForCycle(cycle.intValue(), q.epoch(), false, null);
+                if (store == null)
+                {
+                    continue;
+                }
+                final File file = store.file();
+                store.close();
+                if (file != null && file.delete())
+                {
+                    deleted++;
+                }
+            }
+            q.refreshDirectoryListing();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        return deleted;
+    }
+
+    /** Bytes the journal's files take on disk (allocated blocks: the cycle files are sparse). */
+    public long bytesOnDisk()
+    {
+        long total = 0;
+        final File[] files = dir.toFile().listFiles();
+        if (files != null)
+        {
+            for (final File f : files)
+            {
+                try
+                {
+                    final Object blocks = java.nio.file.Files.getAttribute(f.toPath(), "unix:blocks");
+                    total += blocks instanceof Long ? (Long)blocks * 512 : f.length();
+                }
+                catch (final Exception ex)
+                {
+                    total += f.length();
+                }
+            }
+        }
+        return total;
     }
 
     public long appends()

@@ -34,6 +34,31 @@ import java.util.List;
  *   +18  byte   removed        1 when the record was deleted (an abandoned PENDING reservation)
  *   +19  ...    the reservation state
  *
+ * KEY_SNAPSHOT record (written by the grid: the whole record, when this member first changes a record it gained
+ * by migration, promotion or restore, and for every record the member owns during a periodic snapshot)
+ *   +0   byte   recordType = 5
+ *   +1   long   seq = 0
+ *   +9   long   atMs
+ *   +17  byte   commandType = 0
+ *   +18  ...    sku, location, onHand, safetyStock, version, holds (int count; id, quantity, expiresAtMs each),
+ *               seen requests (int count; id, atMs, fingerprint each)
+ *
+ * RESET record (everything before it in this journal is superseded: the member joined a running cluster, or
+ * rejoined one after a split, and took the cluster's state)
+ *   +0   byte   recordType = 6
+ *   +1   long   seq            the last command seq used so far
+ *   +9   long   atMs
+ *   +17  byte   commandType = 0
+ *   +18  utf8   reason
+ *
+ * SNAPSHOT_MARK record (a periodic snapshot begins or ends; replay needs nothing from it, retention does)
+ *   +0   byte   recordType = 7
+ *   +1   long   seq            the last command seq used so far
+ *   +9   long   atMs
+ *   +17  byte   commandType = 0
+ *   +18  byte   1 at the beginning, 2 at the end
+ *   +19  long   records written (at the end)
+ *
  * OUTCOME record (written after the grid answered, before the client is answered)
  *   +0   byte   recordType = 2
  *   +1   long   seq            of the command it answers (0 for an expiry sweep)
@@ -50,6 +75,9 @@ final class JournalCodec
     static final byte RECORD_OUTCOME = 2;
     static final byte RECORD_EFFECT = 3;
     static final byte RECORD_RESERVATION = 4;
+    static final byte RECORD_KEY_SNAPSHOT = 5;
+    static final byte RECORD_RESET = 6;
+    static final byte RECORD_SNAPSHOT_MARK = 7;
 
     static final byte CMD_SET_STOCK = 1;
     static final byte CMD_ADJUST = 2;
@@ -245,6 +273,75 @@ final class JournalCodec
         }
         return new ReservationState(id, phase, first < 0 ? null : ReservationPhase.of(first), version, createdAtMs,
             expiresAtMs, retainUntilMs, fingerprint, correlationId, List.copyOf(lines), List.copyOf(shortLines));
+    }
+
+    static void encodeKeySnapshot(final Bytes<?> out, final long atMs, final RecoveredState.Key key)
+    {
+        out.writeByte(RECORD_KEY_SNAPSHOT);
+        out.writeLong(0);
+        out.writeLong(atMs);
+        out.writeByte((byte)0);
+        out.writeUtf8(key.sku());
+        out.writeUtf8(key.location());
+        out.writeLong(key.onHand());
+        out.writeLong(key.safetyStock());
+        out.writeLong(key.version());
+        out.writeInt(key.holds().size());
+        for (final RecoveredState.Hold h : key.holds())
+        {
+            out.writeUtf8(h.reservationId());
+            out.writeLong(h.quantity());
+            out.writeLong(h.expiresAtMs());
+        }
+        out.writeInt(key.seen().size());
+        for (final RecoveredState.SeenRequest s : key.seen())
+        {
+            out.writeUtf8(s.id());
+            out.writeLong(s.atMs());
+            out.writeLong(s.fingerprint());
+        }
+    }
+
+    static RecoveredState.Key readKeySnapshot(final Bytes<?> in)
+    {
+        final String sku = in.readUtf8();
+        final String location = in.readUtf8();
+        final long onHand = in.readLong();
+        final long safetyStock = in.readLong();
+        final long version = in.readLong();
+        final int holdCount = checkedCount(in.readInt());
+        final List<RecoveredState.Hold> holds = new ArrayList<>(holdCount);
+        for (int i = 0; i < holdCount; i++)
+        {
+            holds.add(new RecoveredState.Hold(in.readUtf8(), in.readLong(), in.readLong()));
+        }
+        final int seenCount = checkedCount(in.readInt());
+        final List<RecoveredState.SeenRequest> seen = new ArrayList<>(seenCount);
+        for (int i = 0; i < seenCount; i++)
+        {
+            seen.add(new RecoveredState.SeenRequest(in.readUtf8(), in.readLong(), in.readLong()));
+        }
+        return new RecoveredState.Key(sku, location, onHand, safetyStock, version, holds, seen);
+    }
+
+    static void encodeReset(final Bytes<?> out, final long lastSeq, final long atMs, final String reason)
+    {
+        out.writeByte(RECORD_RESET);
+        out.writeLong(lastSeq);
+        out.writeLong(atMs);
+        out.writeByte((byte)0);
+        out.writeUtf8(reason);
+    }
+
+    static void encodeSnapshotMark(final Bytes<?> out, final long lastSeq, final long atMs, final boolean begin,
+        final long records)
+    {
+        out.writeByte(RECORD_SNAPSHOT_MARK);
+        out.writeLong(lastSeq);
+        out.writeLong(atMs);
+        out.writeByte((byte)0);
+        out.writeByte((byte)(begin ? 1 : 2));
+        out.writeLong(records);
     }
 
     static void writeEffect(final Bytes<?> out, final KeyEffect e)

@@ -4,7 +4,6 @@ import io.stockgrid.api.Availability;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
@@ -41,7 +40,7 @@ public final class JournalReplayer
 
     /** What replay found, beside the state itself. */
     public record Result(RecoveredState state, long lastSeq, long records, long commandsInDoubt, long versionGaps,
-        List<String> violations)
+        List<String> violations, long resets)
     {
     }
 
@@ -54,15 +53,29 @@ public final class JournalReplayer
      */
     public static Result replay(final Path journalDir, final long nowMs, final long retentionMs)
     {
+        return replay(List.of(journalDir), nowMs, retentionMs);
+    }
+
+    /**
+     * Replays several journal directories in order (a node's journal generations, oldest first), as one journal.
+     */
+    public static Result replay(final List<Path> journalDirs, final long nowMs, final long retentionMs)
+    {
         final Map<StockKeyRef, List<KeyEffect>> effectsByKey = new HashMap<>();
+        final Map<StockKeyRef, List<RecoveredState.Key>> snapshotsByKey = new HashMap<>();
+        long resets = 0;
         final Map<String, ReservationState> reservations = new HashMap<>();
         final Map<Long, Object> commandsWithoutOutcome = new LinkedHashMap<>();
         long lastSeq = 0;
         long records = 0;
-        if (Files.isDirectory(journalDir))
+        for (final Path journalDir : journalDirs)
         {
+            if (!Files.isDirectory(journalDir))
+            {
+                continue;
+            }
             try (ChronicleQueue queue = SingleChronicleQueueBuilder.binary(journalDir.toFile())
-                .rollCycle(RollCycles.FAST_DAILY).readOnly(false).build();
+                .rollCycle(Journal.rollCycle()).readOnly(false).build();
                 ExcerptTailer tailer = queue.createTailer())
             {
                 long lastProgressMs = System.currentTimeMillis();
@@ -93,6 +106,28 @@ public final class JournalReplayer
                         {
                             final KeyEffect e = JournalCodec.readEffect(in);
                             effectsByKey.computeIfAbsent(e.key(), k -> new ArrayList<>()).add(e);
+                        }
+                        else if (recordType == JournalCodec.RECORD_KEY_SNAPSHOT)
+                        {
+                            final RecoveredState.Key k = JournalCodec.readKeySnapshot(in);
+                            snapshotsByKey.computeIfAbsent(new StockKeyRef(k.sku(), k.location()),
+                                x -> new ArrayList<>()).add(k);
+                        }
+                        else if (recordType == JournalCodec.RECORD_RESET)
+                        {
+                            // The member took the cluster's state here: what came before is superseded.
+                            lastSeq = Math.max(lastSeq, seq);
+                            effectsByKey.clear();
+                            snapshotsByKey.clear();
+                            reservations.clear();
+                            commandsWithoutOutcome.clear();
+                            resets++;
+                            LOG.info("journal replay: reset ({}); {} records before it are superseded",
+                                in.readUtf8(), records - 1);
+                        }
+                        else if (recordType == JournalCodec.RECORD_SNAPSHOT_MARK)
+                        {
+                            lastSeq = Math.max(lastSeq, seq);
                         }
                         else if (recordType == JournalCodec.RECORD_RESERVATION)
                         {
@@ -126,14 +161,33 @@ public final class JournalReplayer
         final List<String> violations = new ArrayList<>();
         long gaps = 0;
         final List<RecoveredState.Key> keys = new ArrayList<>(effectsByKey.size());
-        for (final Map.Entry<StockKeyRef, List<KeyEffect>> entry : effectsByKey.entrySet())
+        final java.util.Set<StockKeyRef> allKeys = new java.util.HashSet<>(effectsByKey.keySet());
+        allKeys.addAll(snapshotsByKey.keySet());
+        for (final StockKeyRef key : allKeys)
         {
-            final KeyFold fold = new KeyFold(entry.getKey());
-            final List<KeyEffect> effects = entry.getValue();
+            final KeyFold fold = new KeyFold(key);
+            final List<KeyEffect> effects = effectsByKey.getOrDefault(key, new ArrayList<>());
+            final List<RecoveredState.Key> snapshots = snapshotsByKey.getOrDefault(key, new ArrayList<>());
             effects.sort(Comparator.comparingLong(KeyEffect::version));
+            snapshots.sort(Comparator.comparingLong(RecoveredState.Key::version));
+            // Effects and whole-record snapshots in version order; a snapshot at version v is the record after v,
+            // so it comes after the effect of v (if both were journaled).
+            int s = 0;
             for (final KeyEffect e : effects)
             {
+                while (s < snapshots.size() && snapshots.get(s).version() < e.version())
+                {
+                    fold.reset(snapshots.get(s++));
+                }
+                if (e.version() <= fold.version && fold.fromSnapshot)
+                {
+                    continue; // already inside the snapshot that reset the fold
+                }
                 gaps += fold.apply(e, violations);
+            }
+            while (s < snapshots.size())
+            {
+                fold.reset(snapshots.get(s++));
             }
             keys.add(fold.toKey(nowMs, retentionMs));
         }
@@ -159,7 +213,7 @@ public final class JournalReplayer
             + "{} violations", records, keys.size(), kept.size(), commandsWithoutOutcome.size(), gaps,
             violations.size());
         return new Result(new RecoveredState(keys, kept), lastSeq, records, commandsWithoutOutcome.size(), gaps,
-            violations);
+            violations, resets);
     }
 
     /**
@@ -186,12 +240,40 @@ public final class JournalReplayer
         private long safetyStock;
         private long reserved;
         private boolean contiguous = true;
+        /** True once a snapshot set the state: effects at or below its version are inside it. */
+        private boolean fromSnapshot;
         private final LinkedHashMap<String, RecoveredState.Hold> holds = new LinkedHashMap<>();
         private final LinkedHashMap<String, RecoveredState.SeenRequest> seen = new LinkedHashMap<>();
 
         KeyFold(final StockKeyRef key)
         {
             this.key = key;
+        }
+
+        /** Starts afresh from a whole-record snapshot, unless the fold is already past it. */
+        void reset(final RecoveredState.Key snapshot)
+        {
+            if (snapshot.version() < version)
+            {
+                return;
+            }
+            version = snapshot.version();
+            onHand = snapshot.onHand();
+            safetyStock = snapshot.safetyStock();
+            holds.clear();
+            reserved = 0;
+            for (final RecoveredState.Hold hold : snapshot.holds())
+            {
+                holds.put(hold.reservationId(), hold);
+                reserved += hold.quantity();
+            }
+            seen.clear();
+            for (final RecoveredState.SeenRequest s : snapshot.seen())
+            {
+                seen.put(s.id(), s);
+            }
+            contiguous = true;
+            fromSnapshot = true;
         }
 
         /** Returns 1 when a version gap was found before this effect. */

@@ -1,0 +1,264 @@
+package io.stockgrid.grid;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.core.ReadOnly;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.ExtendedMapEntry;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.stockgrid.ingest.Journal;
+import io.stockgrid.ingest.ReservationState;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Entry processors that move whole records between journals and the grid: restoring a journaled record into the
+ * grid when it is newer than what the grid holds (several members restore their journals into one cluster after a
+ * full restart, so the newest version of each record wins), and journaling whole records for a snapshot.
+ */
+public final class RecordSnapshots
+{
+    private RecordSnapshots()
+    {
+    }
+
+    /** The later of two states of one reservation id (an id reused after retention starts a new reservation). */
+    static boolean isLater(final ReservationState candidate, final ReservationState current)
+    {
+        if (candidate.createdAtMs() != current.createdAtMs())
+        {
+            return candidate.createdAtMs() > current.createdAtMs();
+        }
+        return candidate.version() > current.version();
+    }
+
+    /** Puts a journaled stock record unless the grid already holds that version or a later one. Not journaled. */
+    public static final class RestoreStock implements EntryProcessor<StockKey, StockRecord, Boolean>,
+        IdentifiedDataSerializable
+    {
+        private StockRecord record;
+
+        public RestoreStock()
+        {
+        }
+
+        public RestoreStock(final StockRecord record)
+        {
+            this.record = record;
+        }
+
+        @Override
+        public Boolean process(final Map.Entry<StockKey, StockRecord> entry)
+        {
+            final StockRecord current = entry.getValue();
+            if (current != null && current.version() >= record.version())
+            {
+                return Boolean.FALSE;
+            }
+            // A fresh object on every replica: its first change here journals it whole.
+            entry.setValue(StockRecord.of(record.snapshot()));
+            return Boolean.TRUE;
+        }
+
+        @Override
+        public int getFactoryId()
+        {
+            return GridSerializers.FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId()
+        {
+            return GridSerializers.RESTORE_STOCK;
+        }
+
+        @Override
+        public void writeData(final ObjectDataOutput out) throws IOException
+        {
+            out.writeObject(record);
+        }
+
+        @Override
+        public void readData(final ObjectDataInput in) throws IOException
+        {
+            record = in.readObject();
+        }
+    }
+
+    /** Puts a journaled reservation unless the grid holds the same or a later state of it. Not journaled. */
+    public static final class RestoreReservation implements EntryProcessor<String, ReservationRecord, Boolean>,
+        IdentifiedDataSerializable
+    {
+        private ReservationRecord record;
+        private long nowMs;
+
+        public RestoreReservation()
+        {
+        }
+
+        public RestoreReservation(final ReservationState state, final long nowMs)
+        {
+            this.record = new ReservationRecord(state);
+            this.nowMs = nowMs;
+        }
+
+        @Override
+        public Boolean process(final Map.Entry<String, ReservationRecord> entry)
+        {
+            final ReservationRecord current = entry.getValue();
+            if (current != null && !isLater(record.state(), current.state()))
+            {
+                return Boolean.FALSE;
+            }
+            final long ttlMs = Math.max(1, record.state().retainUntilMs() - nowMs);
+            if (entry instanceof ExtendedMapEntry<String, ReservationRecord> extended)
+            {
+                extended.setValue(new ReservationRecord(record.state()), ttlMs, TimeUnit.MILLISECONDS);
+            }
+            else
+            {
+                entry.setValue(new ReservationRecord(record.state()));
+            }
+            return Boolean.TRUE;
+        }
+
+        @Override
+        public int getFactoryId()
+        {
+            return GridSerializers.FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId()
+        {
+            return GridSerializers.RESTORE_RESERVATION;
+        }
+
+        @Override
+        public void writeData(final ObjectDataOutput out) throws IOException
+        {
+            out.writeObject(record);
+            out.writeLong(nowMs);
+        }
+
+        @Override
+        public void readData(final ObjectDataInput in) throws IOException
+        {
+            record = in.readObject();
+            nowMs = in.readLong();
+        }
+    }
+
+    /** Journals the whole record on its partition thread (in order with its changes); changes nothing. */
+    public static final class SnapshotStock implements EntryProcessor<StockKey, StockRecord, Boolean>,
+        IdentifiedDataSerializable, HazelcastInstanceAware, ReadOnly
+    {
+        private transient Journal journal;
+
+        @Override
+        public void setHazelcastInstance(final HazelcastInstance hazelcast)
+        {
+            final Object j = hazelcast.getUserContext().get(JournaledProcessor.JOURNAL_CONTEXT_KEY);
+            journal = j instanceof Journal ? (Journal)j : null;
+        }
+
+        @Override
+        public Boolean process(final Map.Entry<StockKey, StockRecord> entry)
+        {
+            final StockRecord record = entry.getValue();
+            if (record == null || journal == null)
+            {
+                return Boolean.FALSE;
+            }
+            journal.appendKeySnapshot(record.snapshot());
+            record.markJournaledHere();
+            return Boolean.TRUE;
+        }
+
+        @Override
+        public EntryProcessor<StockKey, StockRecord, Boolean> getBackupProcessor()
+        {
+            return null;
+        }
+
+        @Override
+        public int getFactoryId()
+        {
+            return GridSerializers.FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId()
+        {
+            return GridSerializers.SNAPSHOT_STOCK;
+        }
+
+        @Override
+        public void writeData(final ObjectDataOutput out)
+        {
+        }
+
+        @Override
+        public void readData(final ObjectDataInput in)
+        {
+        }
+    }
+
+    /** Journals a reservation's whole state on its partition thread; changes nothing. */
+    public static final class SnapshotReservation implements EntryProcessor<String, ReservationRecord, Boolean>,
+        IdentifiedDataSerializable, HazelcastInstanceAware, ReadOnly
+    {
+        private transient Journal journal;
+
+        @Override
+        public void setHazelcastInstance(final HazelcastInstance hazelcast)
+        {
+            final Object j = hazelcast.getUserContext().get(JournaledProcessor.JOURNAL_CONTEXT_KEY);
+            journal = j instanceof Journal ? (Journal)j : null;
+        }
+
+        @Override
+        public Boolean process(final Map.Entry<String, ReservationRecord> entry)
+        {
+            final ReservationRecord record = entry.getValue();
+            if (record == null || journal == null)
+            {
+                return Boolean.FALSE;
+            }
+            journal.appendReservation(record.state(), false);
+            return Boolean.TRUE;
+        }
+
+        @Override
+        public EntryProcessor<String, ReservationRecord, Boolean> getBackupProcessor()
+        {
+            return null;
+        }
+
+        @Override
+        public int getFactoryId()
+        {
+            return GridSerializers.FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId()
+        {
+            return GridSerializers.SNAPSHOT_RESERVATION;
+        }
+
+        @Override
+        public void writeData(final ObjectDataOutput out)
+        {
+        }
+
+        @Override
+        public void readData(final ObjectDataInput in)
+        {
+        }
+    }
+}

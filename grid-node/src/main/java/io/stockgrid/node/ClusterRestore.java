@@ -1,0 +1,330 @@
+package io.stockgrid.node;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Decides, when a node starts, whether its journal contributes to the cluster's state, and holds every member back
+ * from serving until all contributions are in.
+ * <p>
+ * Each node has a stable id ({@code node.id} in its data dir) and remembers the last cluster view it served in
+ * ({@code cluster-view}: when, and which node ids). On start, after joining the Hazelcast cluster:
+ * <ul>
+ *   <li>If the cluster is already RUNNING, the node takes the cluster's state: its own journal is superseded
+ *   (another member was promoted or took over everything it owned).</li>
+ *   <li>Otherwise the cluster is forming (a first start, or a full restart). Every member publishes its last view;
+ *   the newest view that had a quorum names the nodes whose journals hold the acknowledged state. The members wait
+ *   until all of those have joined (or {@code --restore-wait-seconds} passes), then each named node loads its
+ *   journal into the grid, newest version of each record winning; a node not named (it had left or been cut off
+ *   before the others went on) takes the cluster's state. When every member has loaded, the cluster is RUNNING.</li>
+ * </ul>
+ */
+final class ClusterRestore
+{
+    static final String NODE_ATTRIBUTE = "stockgrid.node-id";
+    static final String MAP = "stockgrid-restore";
+    private static final String STATE_KEY = "state";
+    private static final String RUNNING = "RUNNING";
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterRestore.class);
+    private static final long POLL_MS = 100;
+    private static final long LOG_EVERY_MS = 5_000;
+
+    enum Decision
+    {
+        /** Load this node's journal into the grid. */
+        CONTRIBUTE,
+        /** Take the cluster's state; this node's journal is superseded. */
+        TAKE_CLUSTER_STATE
+    }
+
+    /** A node's last view of the cluster it served in. */
+    record View(long atMs, Set<String> nodes)
+    {
+        String encode()
+        {
+            return atMs + ";" + String.join(",", nodes);
+        }
+
+        static View decode(final String s)
+        {
+            final int semi = s.indexOf(';');
+            final Set<String> nodes = new TreeSet<>();
+            for (final String n : s.substring(semi + 1).split(","))
+            {
+                if (!n.isBlank())
+                {
+                    nodes.add(n);
+                }
+            }
+            return new View(Long.parseLong(s.substring(0, semi)), nodes);
+        }
+    }
+
+    private final HazelcastInstance hazelcast;
+    private final Path dataDir;
+    private final String nodeId;
+    private final int minClusterSize;
+    private final IMap<String, String> map;
+    private final View lastView;
+
+    ClusterRestore(final HazelcastInstance hazelcast, final Path dataDir, final String nodeId,
+        final int minClusterSize)
+    {
+        this.hazelcast = hazelcast;
+        this.dataDir = dataDir;
+        this.nodeId = nodeId;
+        this.minClusterSize = minClusterSize;
+        this.map = hazelcast.getMap(MAP);
+        this.lastView = readView(dataDir);
+    }
+
+    /** The node's stable id, created on first start. */
+    static String loadOrCreateNodeId(final Path dataDir)
+    {
+        final Path file = dataDir.resolve("node.id");
+        try
+        {
+            if (Files.isRegularFile(file))
+            {
+                final String id = Files.readString(file, StandardCharsets.UTF_8).trim();
+                if (!id.isEmpty())
+                {
+                    return id;
+                }
+            }
+            final String id = UUID.randomUUID().toString();
+            writeAtomically(file, id + "\n");
+            return id;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static View readView(final Path dataDir)
+    {
+        final Path file = dataDir.resolve("cluster-view");
+        try
+        {
+            if (!Files.isRegularFile(file))
+            {
+                return null;
+            }
+            return View.decode(Files.readString(file, StandardCharsets.UTF_8).trim());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.warn("cannot read {}; treating this node as having no last view", file, ex);
+            return null;
+        }
+    }
+
+    private static void writeAtomically(final Path file, final String content) throws IOException
+    {
+        final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Waits as described in the class comment and says what this node should do with its journal.
+     *
+     * @param waitMs how long to wait for the nodes of the last quorate view; 0 waits for ever.
+     */
+    Decision decide(final long waitMs) throws InterruptedException
+    {
+        if (RUNNING.equals(map.get(STATE_KEY)))
+        {
+            LOG.info("restore: the cluster is already running; this node takes its state");
+            return Decision.TAKE_CLUSTER_STATE;
+        }
+        map.put("view:" + nodeId, lastView == null ? "none" : lastView.encode());
+        final long startMs = System.currentTimeMillis();
+        long nextLogMs = startMs + LOG_EVERY_MS;
+        while (true)
+        {
+            if (RUNNING.equals(map.get(STATE_KEY)))
+            {
+                LOG.info("restore: the cluster started running while this node was joining; it takes its state");
+                return Decision.TAKE_CLUSTER_STATE;
+            }
+            final Map<String, View> views = new HashMap<>();
+            final List<String> unpublished = new ArrayList<>();
+            for (final String member : memberNodeIds())
+            {
+                final String v = map.get("view:" + member);
+                if (v == null)
+                {
+                    unpublished.add(member);
+                }
+                else if (!v.equals("none"))
+                {
+                    views.put(member, View.decode(v));
+                }
+            }
+            View authoritative = null;
+            for (final View v : views.values())
+            {
+                if (v.nodes().size() >= minClusterSize && (authoritative == null || v.atMs() > authoritative.atMs()))
+                {
+                    authoritative = v;
+                }
+            }
+            final Set<String> missing = new TreeSet<>();
+            if (authoritative != null)
+            {
+                missing.addAll(authoritative.nodes());
+                missing.removeAll(memberNodeIds());
+            }
+            final long now = System.currentTimeMillis();
+            final boolean timedOut = waitMs > 0 && now - startMs >= waitMs;
+            if (unpublished.isEmpty() && (missing.isEmpty() || timedOut))
+            {
+                if (!missing.isEmpty())
+                {
+                    LOG.warn("restore: gave up waiting for nodes {} after {} ms (--restore-wait-seconds); records "
+                        + "only their journals hold are lost", missing, waitMs);
+                }
+                if (authoritative == null || authoritative.nodes().contains(nodeId))
+                {
+                    LOG.info("restore: this node's journal contributes (last quorate view: {})",
+                        authoritative == null ? "none, a new cluster" : authoritative.nodes());
+                    return Decision.CONTRIBUTE;
+                }
+                LOG.warn("restore: this node was not in the last quorate view {}; its journal is superseded",
+                    authoritative.nodes());
+                return Decision.TAKE_CLUSTER_STATE;
+            }
+            if (now >= nextLogMs)
+            {
+                nextLogMs = now + LOG_EVERY_MS;
+                LOG.info("restore: waiting for nodes of the last view to join: {} (members not yet published: {})",
+                    missing, unpublished.size());
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    /** Says this node's contribution is in, then waits until every member's is and the cluster runs. */
+    void markLoadedAndAwaitRunning() throws InterruptedException
+    {
+        map.put("loaded:" + nodeId, "true");
+        long nextLogMs = System.currentTimeMillis() + LOG_EVERY_MS;
+        while (!RUNNING.equals(map.get(STATE_KEY)))
+        {
+            boolean all = true;
+            for (final String member : memberNodeIds())
+            {
+                if (!"true".equals(map.get("loaded:" + member)))
+                {
+                    all = false;
+                    break;
+                }
+            }
+            if (all && hazelcast.getCluster().getMembers().size() >= minClusterSize)
+            {
+                map.putIfAbsent(STATE_KEY, RUNNING);
+                break;
+            }
+            final long now = System.currentTimeMillis();
+            if (now >= nextLogMs)
+            {
+                nextLogMs = now + LOG_EVERY_MS;
+                LOG.info("restore: waiting for the other members to load their journals");
+            }
+            Thread.sleep(POLL_MS);
+        }
+        LOG.info("restore: the cluster is running");
+    }
+
+    /** Keeps {@code cluster-view} equal to the current members, from now on. */
+    void trackView()
+    {
+        writeView();
+        hazelcast.getCluster().addMembershipListener(new MembershipListener()
+        {
+            @Override
+            public void memberAdded(final MembershipEvent event)
+            {
+                writeView();
+            }
+
+            @Override
+            public void memberRemoved(final MembershipEvent event)
+            {
+                writeView();
+            }
+        });
+    }
+
+    private synchronized void writeView()
+    {
+        final View view = new View(System.currentTimeMillis(), new TreeSet<>(memberNodeIds()));
+        try
+        {
+            writeAtomically(dataDir.resolve("cluster-view"), view.encode() + "\n");
+        }
+        catch (final IOException ex)
+        {
+            LOG.error("cannot write the cluster view to {}", dataDir, ex);
+        }
+    }
+
+    /** Records that this node's journal now covers what it owns (a snapshot finished after the cluster ran). */
+    void markSnapshotted()
+    {
+        map.put("snapshot:" + nodeId, Long.toString(System.currentTimeMillis()));
+    }
+
+    /** True when every current member has finished a snapshot since the cluster last started running. */
+    boolean everyMemberSnapshotted()
+    {
+        for (final String member : memberNodeIds())
+        {
+            if (map.get("snapshot:" + member) == null)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<String> memberNodeIds()
+    {
+        final List<String> ids = new ArrayList<>();
+        for (final Member m : hazelcast.getCluster().getMembers())
+        {
+            final String id = m.getAttribute(NODE_ATTRIBUTE);
+            ids.add(id == null ? m.getUuid().toString() : id);
+        }
+        return ids;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ClusterRestore{node=" + nodeId + ", lastView=" + lastView + ", min=" + minClusterSize + ", "
+            + Arrays.toString(new Object[] {dataDir}) + "}";
+    }
+}
