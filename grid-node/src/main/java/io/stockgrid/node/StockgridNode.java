@@ -209,6 +209,12 @@ public final class StockgridNode implements AutoCloseable
         return pipeline;
     }
 
+    /** The journal this node appends to (its current generation). */
+    public Journal journal()
+    {
+        return journal;
+    }
+
     public JournalReplayer.Result recovery()
     {
         return recovery;

@@ -46,6 +46,7 @@ public final class Journal implements AutoCloseable
     private final AtomicLong nextSeq;
     private final LongAdder appends = new LongAdder();
     private final LongAdder syncs = new LongAdder();
+    private final LongAdder keySnapshots = new LongAdder();
     private final Object syncMonitor = new Object();
     /** Records appended; guarded by {@link #lock}. */
     private long appended;
@@ -251,6 +252,7 @@ public final class Journal implements AutoCloseable
             }
             appended++;
             appends.increment();
+            keySnapshots.increment();
         }
         finally
         {
@@ -372,6 +374,12 @@ public final class Journal implements AutoCloseable
     public long appends()
     {
         return appends.sum();
+    }
+
+    /** Whole-record snapshots appended (first changes of gained records, and periodic snapshots). */
+    public long keySnapshots()
+    {
+        return keySnapshots.sum();
     }
 
     /** msyncs done (SYNC mode); appends / syncs is the group-commit batch size. */
