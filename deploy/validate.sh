@@ -37,9 +37,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing with apt-get: ${missing[*]}"
   apt_log="$(mktemp)"
   export DEBIAN_FRONTEND=noninteractive
+  # Wait (bounded) for another apt run to finish rather than failing on its lock.
+  apt_lock=(-o DPkg::Lock::Timeout=120)
   # The package lists may be missing or stale on a fresh machine: update once if the first try fails.
-  if ! timeout 300 apt-get install -y -qq --no-install-recommends "${missing[@]}" > "$apt_log" 2>&1; then
-    if ! { timeout 300 apt-get update -qq && timeout 300 apt-get install -y -qq --no-install-recommends \
+  if ! timeout 300 apt-get "${apt_lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" > "$apt_log" 2>&1; then
+    if ! { timeout 300 apt-get "${apt_lock[@]}" update -qq \
+      && timeout 300 apt-get "${apt_lock[@]}" install -y -qq --no-install-recommends \
       "${missing[@]}"; } >> "$apt_log" 2>&1; then
       tail -n 20 "$apt_log" >&2
       die "apt-get install ${missing[*]} failed"
