@@ -99,6 +99,7 @@ check_ports() {
 launch() {
   local i="$1" members="$2"
   mkdir -p "$(data_dir "$i")"
+  rm -f "$(pid_file "$i")"
   echo "=== cluster.sh: node $i starting at $(date -u +%Y-%m-%dT%H:%M:%SZ) ===" >> "$(log_file "$i")"
   echo "node $i: starting (http $(http_port "$i"), binary $(binary_port "$i"), member $(member_port "$i"))"
   # The child writes its own pid, then becomes java: the pid file names the JVM itself.
@@ -109,6 +110,12 @@ launch() {
     --bind-address 127.0.0.1 --data-dir "$(data_dir "$i")" --cluster-name "$cluster_name" \
     --members "$members" --min-cluster-size "$min_cluster_size" \
     >> "$(log_file "$i")" 2>&1 < /dev/null &
+  # Until the child has written the pid file, the node would look as if it had exited.
+  local tries=0
+  while [ -z "$(node_pid "$i")" ] && [ "$tries" -lt 50 ]; do
+    sleep 0.1
+    tries=$((tries + 1))
+  done
 }
 
 is_ready() { curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$(http_port "$1")/health/ready" 2>/dev/null; }
