@@ -296,6 +296,16 @@ public final class HazelcastInventoryService implements InventoryService
     @Override
     public CompletableFuture<Availability> availability(final String sku, final String location)
     {
+        if (!hasQuorum())
+        {
+            // Hazelcast's split-brain protection counts every entry processor, even a read-only one, as a write:
+            // without a quorum, read the record itself (a copy, holds included, so only in this case).
+            return run(() ->
+            {
+                final StockRecord record = stock.get(new StockKey(sku, location));
+                return record == null ? Availability.of(sku, location, 0, 0, 0) : record.toAvailability();
+            });
+        }
         return run(() -> stock.executeOnKey(new StockKey(sku, location), new StockProcessors.View())
             .availability(sku, location));
     }
@@ -315,7 +325,8 @@ public final class HazelcastInventoryService implements InventoryService
             {
                 keys.add(new StockKey(sku, location));
             }
-            final Map<StockKey, KeyResult> views = stock.executeOnKeys(keys, new StockProcessors.View());
+            final Map<StockKey, KeyResult> views = hasQuorum() ? stock.executeOnKeys(keys, new StockProcessors.View())
+                : viewsWithoutQuorum(keys);
             final List<Availability> found = new ArrayList<>(views.size());
             long available = 0;
             for (final Map.Entry<StockKey, KeyResult> e : views.entrySet())
@@ -331,6 +342,16 @@ public final class HazelcastInventoryService implements InventoryService
             found.sort(Comparator.comparing(Availability::location));
             return new SkuAvailability(sku, available, List.copyOf(found));
         });
+    }
+
+    private Map<StockKey, KeyResult> viewsWithoutQuorum(final Set<StockKey> keys)
+    {
+        final Map<StockKey, KeyResult> views = new HashMap<>();
+        for (final Map.Entry<StockKey, StockRecord> e : stock.getAll(keys).entrySet())
+        {
+            views.put(e.getKey(), new KeyResult(KeyResult.Code.APPLIED, false, e.getValue(), 0));
+        }
+        return views;
     }
 
     @Override

@@ -99,6 +99,12 @@ public final class CommandPipeline implements AutoCloseable
         return accepting && service.isReady();
     }
 
+    /** True while mutations may be made (see {@link InventoryService#hasQuorum()}). */
+    public boolean hasQuorum()
+    {
+        return service.hasQuorum();
+    }
+
     /** Stop admitting new work (readiness goes false); in-flight work still completes. */
     public void stopAccepting()
     {

@@ -231,9 +231,12 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             }
             case OPENAPI -> complete(slot, response(HttpResponseStatus.OK, openApiYaml, YAML));
             case LIVE -> complete(slot, response(HttpResponseStatus.OK, JsonResponses.health("UP"), JSON));
-            case READY -> complete(slot, pipeline.isReady() ?
-                response(HttpResponseStatus.OK, JsonResponses.health("READY"), JSON) :
-                response(HttpResponseStatus.SERVICE_UNAVAILABLE, JsonResponses.health("NOT_READY"), JSON));
+            case READY -> complete(slot, !pipeline.isReady() ?
+                response(HttpResponseStatus.SERVICE_UNAVAILABLE, JsonResponses.health("NOT_READY"), JSON) :
+                !pipeline.hasQuorum() ?
+                // On the minority side of a split: a load balancer should send writers elsewhere.
+                response(HttpResponseStatus.SERVICE_UNAVAILABLE, JsonResponses.health("NO_QUORUM"), JSON) :
+                response(HttpResponseStatus.OK, JsonResponses.health("READY"), JSON));
             case METRICS -> complete(slot, response(HttpResponseStatus.OK, metrics.scrape(), metrics.contentType()));
         }
     }
