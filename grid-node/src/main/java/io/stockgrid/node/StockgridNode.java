@@ -42,6 +42,7 @@ public final class StockgridNode implements AutoCloseable
     private final CommandPipeline pipeline;
     private final HttpServer http;
     private final BinaryServer binary;
+    private final NodeAdmin admin;
     private final JournalReplayer.Result recovery;
     private volatile boolean closed;
 
@@ -63,6 +64,7 @@ public final class StockgridNode implements AutoCloseable
         HazelcastInventoryService svc = null;
         Journal jnl = null;
         CommandPipeline pipe = null;
+        NodeAdmin adm = null;
         HttpServer httpServer = null;
         try
         {
@@ -94,13 +96,15 @@ public final class StockgridNode implements AutoCloseable
             metrics.setHoldsActive(holds - finished);
             pipe = new CommandPipeline(svc, jnl, clock, metrics, config.maxInFlight);
             pipe.startExpirySweeper(config.expirySweepIntervalMs, config.expirySweepBatch);
-            httpServer = new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, pipe, metrics);
+            adm = new NodeAdmin(hz, config.minClusterSize, pipe, metrics, journalDir);
+            httpServer = new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, pipe, metrics, adm);
             binary = new BinaryServer(config.bindAddress, config.binaryPort, config.ioThreads, pipe, metrics,
                 config.binaryMaxFrameBytes, BinaryServer.MAX_IN_FLIGHT_PER_CONNECTION_DEFAULT);
         }
         catch (final Exception | Error ex)
         {
             closeQuietly(httpServer);
+            closeQuietly(adm);
             closeQuietly(pipe);
             closeQuietly(svc);
             if (svc != null)
@@ -121,6 +125,8 @@ public final class StockgridNode implements AutoCloseable
         service = svc;
         journal = jnl;
         pipeline = pipe;
+        admin = adm;
+        admin.start(http.port(), this::close);
         LOG.info("Stockgrid node ready: http://{}:{} binary {}:{} data-dir {} ({} keys, {} reservations recovered) "
             + "in {} ms", config.bindAddress, http.port(), config.bindAddress, binary.port(),
             config.dataDir.toAbsolutePath(), recovery.state().keys().size(),
@@ -164,6 +170,12 @@ public final class StockgridNode implements AutoCloseable
         return hazelcast;
     }
 
+    /** Replaces what {@code POST /admin/drain} runs (by default {@link #close()}); main passes its SIGTERM hook's. */
+    public void onDrainRequest(final Runnable action)
+    {
+        admin.drainWith(action);
+    }
+
     /** Drains: readiness goes 503, in-flight requests finish (up to the drain timeout), then everything stops. */
     @Override
     public synchronized void close()
@@ -190,6 +202,7 @@ public final class StockgridNode implements AutoCloseable
         closeQuietly(service);
         service.attachJournal(null);
         closeQuietly(journal);
+        closeQuietly(admin);
         hazelcast.shutdown();
         try
         {

@@ -28,6 +28,7 @@ public final class CommandPipeline implements AutoCloseable
     private final Journal journal;
     private final EpochClock clock;
     private final IngestMetrics metrics;
+    private final RequestLog requestLog = new RequestLog();
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentHashMap<String, InFlightReserve> reservesInFlight = new ConcurrentHashMap<>();
@@ -94,6 +95,17 @@ public final class CommandPipeline implements AutoCloseable
         }
     }
 
+    /** The request log the doors write to: one line per mutating request. */
+    public RequestLog requestLog()
+    {
+        return requestLog;
+    }
+
+    public IngestMetrics metrics()
+    {
+        return metrics;
+    }
+
     public boolean isReady()
     {
         return accepting && service.isReady();
@@ -137,6 +149,7 @@ public final class CommandPipeline implements AutoCloseable
         {
             return gate;
         }
+        final long startNs = System.nanoTime();
         final InFlightReserve mine = new InFlightReserve(command.fingerprint(), new CompletableFuture<>());
         final InFlightReserve raced = reservesInFlight.putIfAbsent(command.reservationId(), mine);
         if (raced != null)
@@ -155,6 +168,12 @@ public final class CommandPipeline implements AutoCloseable
                     if (error == null)
                     {
                         journalReservation(seq, JournalCodec.CMD_RESERVE, outcome);
+                        if (outcome.code() == ReservationOutcome.Code.HELD
+                            || outcome.code() == ReservationOutcome.Code.REJECTED
+                            || outcome.code() == ReservationOutcome.Code.REPLAYED)
+                        {
+                            metrics.recordReserveAck(System.nanoTime() - startNs);
+                        }
                     }
                 }
                 catch (final RuntimeException ex)
@@ -253,6 +272,10 @@ public final class CommandPipeline implements AutoCloseable
             {
                 journal.appendOutcome(seq, type, clock.time(), outcome.code().ordinal(), List.of(),
                     outcome.effects());
+                if (outcome.code() == StockOutcome.Code.APPLIED)
+                {
+                    metrics.recordStockUpdate(outcome.availability().location());
+                }
                 return outcome;
             }));
         }
@@ -268,7 +291,7 @@ public final class CommandPipeline implements AutoCloseable
         final List<ReservationState> states = outcome.state() == null ? List.of() : List.of(outcome.state());
         journal.appendOutcome(seq, type, clock.time(), outcome.code().ordinal(), states, outcome.effects());
         metrics.recordEffects(outcome.effects());
-        metrics.recordReservation(outcome.code());
+        metrics.recordReservation(outcome);
     }
 
     /** Returns null when admitted (the caller must release), else an already-failed future. */
