@@ -128,7 +128,6 @@ final class NodeAdmin implements AdminView, AutoCloseable
         }
         if (draining.compareAndSet(false, true))
         {
-            LOG.info("drain requested: readiness goes 503, in-flight requests finish, then the node stops");
             // Not a daemon: the process must not exit half-way through the drain.
             final Thread drainer = new Thread(action, "stockgrid-drain");
             drainer.start();

@@ -101,11 +101,6 @@ public final class CommandPipeline implements AutoCloseable
         return requestLog;
     }
 
-    public IngestMetrics metrics()
-    {
-        return metrics;
-    }
-
     public boolean isReady()
     {
         return accepting && service.isReady();

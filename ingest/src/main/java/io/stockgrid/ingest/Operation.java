@@ -42,9 +42,4 @@ public enum Operation
     {
         return VALUES.length;
     }
-
-    static Operation of(final int ordinal)
-    {
-        return VALUES[ordinal];
-    }
 }

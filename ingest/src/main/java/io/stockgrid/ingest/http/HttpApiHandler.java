@@ -283,7 +283,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             {
                 if (admin.drain())
                 {
-                    LOG.info("drain requested over HTTP by {}", ctx.channel().remoteAddress());
+                    LOG.info("drain requested over HTTP by {}: readiness goes 503, in-flight requests finish, then "
+                        + "the node stops", ctx.channel().remoteAddress());
                     complete(slot, response(HttpResponseStatus.ACCEPTED, JsonResponses.health("DRAINING"), JSON));
                 }
                 else
