@@ -160,8 +160,9 @@ done
 echo "== redis on 127.0.0.1:$REDIS_PORT (pid $REDIS_PID, save '', appendonly no)"
 
 # 4. One Stockgrid node on a temp data dir.
+# The request log (a line per mutating request, docs/operations.md) is off: it measures the node, not stderr.
 # shellcheck disable=SC2206  # word-splitting the options is the point
-JAVA_NODE=(java $NODE_JAVA_OPTS)
+JAVA_NODE=(java $NODE_JAVA_OPTS -Dorg.slf4j.simpleLogger.log.stockgrid.requests=warn)
 if [ "$NODE_JFR" = true ]; then
     JAVA_NODE+=("-XX:StartFlightRecording=filename=$OUT/node.jfr,settings=profile,dumponexit=true")
 fi

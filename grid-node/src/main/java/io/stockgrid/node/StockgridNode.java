@@ -48,6 +48,7 @@ public final class StockgridNode implements AutoCloseable
     private final CommandPipeline pipeline;
     private final HttpServer http;
     private final BinaryServer binary;
+    private final NodeAdmin admin;
     private final JournalReplayer.Result recovery;
     private ClusterRestore clusterRestore;
     private SnapshotScheduler snapshots;
@@ -71,6 +72,7 @@ public final class StockgridNode implements AutoCloseable
         HazelcastInventoryService svc = null;
         Journal jnl = null;
         CommandPipeline pipe = null;
+        NodeAdmin adm = null;
         HttpServer httpServer = null;
         try
         {
@@ -143,18 +145,19 @@ public final class StockgridNode implements AutoCloseable
             metrics.setHoldsActive(holds - finished);
             snapshots = new SnapshotScheduler(hz, svc, jnl, clusterRestore, olderGenerations,
                 config.snapshotIntervalMs, config.journalRetentionCycles,
-                (atMs, records, bytes) -> LOG.debug("snapshot at {}: {} records, journal {} bytes", atMs, records,
-                    bytes));
+                (atMs, records, bytes) -> metrics.snapshotTaken(atMs, records));
             snapshots.start();
             pipe = new CommandPipeline(svc, jnl, clock, metrics, config.maxInFlight);
             pipe.startExpirySweeper(config.expirySweepIntervalMs, config.expirySweepBatch);
-            httpServer = new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, pipe, metrics);
+            adm = new NodeAdmin(hz, config.minClusterSize, pipe, metrics, Journal.directory(config.dataDir));
+            httpServer = new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, pipe, metrics, adm);
             binary = new BinaryServer(config.bindAddress, config.binaryPort, config.ioThreads, pipe, metrics,
                 config.binaryMaxFrameBytes, BinaryServer.MAX_IN_FLIGHT_PER_CONNECTION_DEFAULT);
         }
         catch (final Exception | Error ex)
         {
             closeQuietly(httpServer);
+            closeQuietly(adm);
             closeQuietly(pipe);
             closeQuietly(snapshots);
             closeQuietly(svc);
@@ -176,6 +179,8 @@ public final class StockgridNode implements AutoCloseable
         service = svc;
         journal = jnl;
         pipeline = pipe;
+        admin = adm;
+        admin.start(http.port(), this::close);
         LOG.info("Stockgrid node ready: http://{}:{} binary {}:{} data-dir {} ({} keys, {} reservations recovered) "
             + "in {} ms", config.bindAddress, http.port(), config.bindAddress, binary.port(),
             config.dataDir.toAbsolutePath(), recovery.state().keys().size(),
@@ -231,6 +236,12 @@ public final class StockgridNode implements AutoCloseable
         return hazelcast;
     }
 
+    /** Replaces what {@code POST /admin/drain} runs (by default {@link #close()}); main passes its SIGTERM hook's. */
+    public void onDrainRequest(final Runnable action)
+    {
+        admin.drainWith(action);
+    }
+
     /** Drains: readiness goes 503, in-flight requests finish (up to the drain timeout), then everything stops. */
     @Override
     public synchronized void close()
@@ -259,6 +270,7 @@ public final class StockgridNode implements AutoCloseable
         // Leave the cluster gracefully first: until its partitions have migrated away, other members still send
         // changes to them, and the partition threads must keep journaling those. Only then close the journal.
         final long shutdownStartNs = System.nanoTime();
+        closeQuietly(admin);
         hazelcast.shutdown();
         LOG.info("left the cluster in {} ms", (System.nanoTime() - shutdownStartNs) / 1_000_000);
         closeQuietly(journal);

@@ -46,11 +46,14 @@ public final class StockgridNodeMain
         }
         final StockgridNode node = StockgridNode.start(config);
         final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        // SIGTERM/SIGINT and POST /admin/drain run the same stop: drain, close everything, let main return.
+        final Runnable stop = () ->
         {
             node.close();
             stopped.countDown();
-        }, "stockgrid-shutdown"));
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "stockgrid-shutdown"));
+        node.onDrainRequest(stop);
         stopped.await();
     }
 

@@ -28,6 +28,7 @@ public final class CommandPipeline implements AutoCloseable
     private final Journal journal;
     private final EpochClock clock;
     private final IngestMetrics metrics;
+    private final RequestLog requestLog = new RequestLog();
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentHashMap<String, InFlightReserve> reservesInFlight = new ConcurrentHashMap<>();
@@ -94,6 +95,12 @@ public final class CommandPipeline implements AutoCloseable
         }
     }
 
+    /** The request log the doors write to: one line per mutating request. */
+    public RequestLog requestLog()
+    {
+        return requestLog;
+    }
+
     public boolean isReady()
     {
         return accepting && service.isReady();
@@ -143,6 +150,7 @@ public final class CommandPipeline implements AutoCloseable
         {
             return gate;
         }
+        final long startNs = System.nanoTime();
         final InFlightReserve mine = new InFlightReserve(command.fingerprint(), new CompletableFuture<>());
         final InFlightReserve raced = reservesInFlight.putIfAbsent(command.reservationId(), mine);
         if (raced != null)
@@ -160,7 +168,13 @@ public final class CommandPipeline implements AutoCloseable
                 {
                     if (error == null)
                     {
-                        journalReservation(seq, JournalCodec.CMD_RESERVE, outcome);
+                        journalReservation(seq, JournalCodec.CMD_RESERVE, outcome, nowMs);
+                        if (outcome.code() == ReservationOutcome.Code.HELD
+                            || outcome.code() == ReservationOutcome.Code.REJECTED
+                            || outcome.code() == ReservationOutcome.Code.REPLAYED)
+                        {
+                            metrics.recordReserveAck(System.nanoTime() - startNs);
+                        }
                     }
                 }
                 catch (final RuntimeException ex)
@@ -209,7 +223,7 @@ public final class CommandPipeline implements AutoCloseable
             final long seq = journal.appendCommand(command, nowMs);
             return release(service.settle(command, nowMs).thenApply(outcome ->
             {
-                journalReservation(seq, type, outcome);
+                journalReservation(seq, type, outcome, nowMs);
                 return outcome;
             }));
         }
@@ -257,8 +271,14 @@ public final class CommandPipeline implements AutoCloseable
             };
             return release(applied.thenApply(outcome ->
             {
-                journal.appendOutcome(seq, type, clock.time(), outcome.code().ordinal(), List.of(),
+                final long outcomeAtMs = clock.time();
+                journal.appendOutcome(seq, type, outcomeAtMs, outcome.code().ordinal(), List.of(),
                     outcome.effects());
+                metrics.recordJournalLag(outcomeAtMs - nowMs);
+                if (outcome.code() == StockOutcome.Code.APPLIED)
+                {
+                    metrics.recordStockUpdate(outcome.availability().location());
+                }
                 return outcome;
             }));
         }
@@ -269,12 +289,15 @@ public final class CommandPipeline implements AutoCloseable
         }
     }
 
-    private void journalReservation(final long seq, final byte type, final ReservationOutcome outcome)
+    private void journalReservation(final long seq, final byte type, final ReservationOutcome outcome,
+        final long commandAtMs)
     {
         final List<ReservationState> states = outcome.state() == null ? List.of() : List.of(outcome.state());
-        journal.appendOutcome(seq, type, clock.time(), outcome.code().ordinal(), states, outcome.effects());
+        final long outcomeAtMs = clock.time();
+        journal.appendOutcome(seq, type, outcomeAtMs, outcome.code().ordinal(), states, outcome.effects());
+        metrics.recordJournalLag(outcomeAtMs - commandAtMs);
         metrics.recordEffects(outcome.effects());
-        metrics.recordReservation(outcome.code());
+        metrics.recordReservation(outcome);
     }
 
     /**

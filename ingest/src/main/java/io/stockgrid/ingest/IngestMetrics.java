@@ -1,5 +1,7 @@
 package io.stockgrid.ingest;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -7,16 +9,33 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.stockgrid.api.ErrorCode;
+import io.stockgrid.api.ShortLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
-/** The node's Prometheus metrics, in a registry of its own (several nodes may share a JVM in tests). */
+/**
+ * The node's Prometheus metrics, in a registry of its own (several nodes may share a JVM in tests). Every series is
+ * bounded: labels take values from enums and route names, except {@code sku} (the top {@value #REJECTED_SKUS_EXPORTED}
+ * of a bounded summary) and {@code location} (at most {@value #FRESHNESS_LOCATIONS_MAX} plus one overflow series).
+ */
 public final class IngestMetrics
 {
+    /** SKUs counted by the rejected-reserve summary; the top {@link #REJECTED_SKUS_EXPORTED} are exported. */
+    static final int REJECTED_SKUS_TRACKED = 200;
+    static final int REJECTED_SKUS_EXPORTED = 20;
+    /** Locations with a freshness series of their own; updates to others share the overflow series. */
+    static final int FRESHNESS_LOCATIONS_MAX = 10_000;
+    private static final double[] LATENCY_BUCKETS_SECONDS =
+        {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+    private static final ErrorCode[] ERROR_CODES = ErrorCode.values();
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Counter requests;
@@ -28,6 +47,20 @@ public final class IngestMetrics
     private final Counter reservationOutcomes;
     private final Counter binaryRefusals;
     private final Counter binaryInternalErrors;
+    private final Counter binaryRequests;
+    private final Histogram binaryRequestSeconds;
+    /** Data points of the binary door's series, found once and kept, so that recording allocates nothing. */
+    private final AtomicReferenceArray<CounterDataPoint> binaryRequestPoints;
+    private final AtomicReferenceArray<DistributionDataPoint> binaryLatencyPoints;
+    private final Counter reservationsAccepted;
+    private final Counter reservationsRejected;
+    private final Histogram reserveAckSeconds;
+    private final TopCounts rejectedSkus = new TopCounts(REJECTED_SKUS_TRACKED);
+    private final LocationFreshness freshness = new LocationFreshness(FRESHNESS_LOCATIONS_MAX);
+    private final Gauge journalBytes;
+    private final java.util.concurrent.atomic.AtomicLong maxJournalLagMs = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lastSnapshotMs = new java.util.concurrent.atomic.AtomicLong();
+    private final Gauge snapshotRecords;
 
     public IngestMetrics()
     {
@@ -38,7 +71,7 @@ public final class IngestMetrics
             .help("HTTP request latency from the request being read to its answer being written")
             .labelNames("endpoint", "code")
             .classicOnly()
-            .classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+            .classicUpperBounds(LATENCY_BUCKETS_SECONDS)
             .register(registry);
         holdsActive = Gauge.builder().name("stockgrid_holds_active")
             .help("Holds currently held across all stock records, as seen by this node's journal").register(registry);
@@ -56,6 +89,141 @@ public final class IngestMetrics
             .labelNames("scope").register(registry);
         binaryInternalErrors = Counter.builder().name("stockgrid_binary_internal_errors_total")
             .help("Unexpected exceptions in the binary door (a bug: each one is logged)").register(registry);
+        binaryRequests = Counter.builder().name("stockgrid_binary_requests_total")
+            .help("Binary requests answered, by operation and result ('ok' or the error code)")
+            .labelNames("operation", "result").register(registry);
+        binaryRequestSeconds = Histogram.builder().name("stockgrid_binary_request_duration_seconds")
+            .help("Binary request latency from the request being decoded to its answer being encoded")
+            .labelNames("operation")
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS_SECONDS)
+            .register(registry);
+        binaryRequestPoints = new AtomicReferenceArray<>(Operation.count() * (ERROR_CODES.length + 1));
+        binaryLatencyPoints = new AtomicReferenceArray<>(Operation.count());
+        reservationsAccepted = Counter.builder().name("stockgrid_reservations_accepted_total")
+            .help("Reservations held (every line), both doors; retries that replay an answer are not counted")
+            .register(registry);
+        reservationsRejected = Counter.builder().name("stockgrid_reservations_rejected_total")
+            .help("Reservations rejected for insufficient stock, both doors; replayed rejections are not counted")
+            .register(registry);
+        reserveAckSeconds = Histogram.builder().name("stockgrid_reserve_ack_seconds")
+            .help("Reserve to acknowledgement: from the pipeline taking a reserve to its outcome being journaled and "
+                + "handed back to the door (held, rejected or replayed)")
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS_SECONDS)
+            .register(registry);
+        GaugeWithCallback.builder().name("stockgrid_reserve_rejections_by_sku")
+            .help("Rejected reserves by short SKU since start, the top " + REJECTED_SKUS_EXPORTED
+                + " of a space-saving summary of " + REJECTED_SKUS_TRACKED + " SKUs (a count may overestimate)")
+            .labelNames("sku")
+            .callback(cb ->
+            {
+                for (final TopCounts.Entry e : rejectedSkus.top(REJECTED_SKUS_EXPORTED))
+                {
+                    cb.call(e.count(), e.key());
+                }
+            })
+            .register(registry);
+        GaugeWithCallback.builder().name("stockgrid_inventory_age_seconds")
+            .help("Seconds since this node last applied a stock update (set, adjustment, restock) at the location; "
+                + "at most " + FRESHNESS_LOCATIONS_MAX + " locations, the rest as location=\"" + LocationFreshness.OVERFLOW
+                + "\"")
+            .labelNames("location")
+            .callback(cb ->
+            {
+                final long nowMs = System.currentTimeMillis();
+                freshness.forEach((location, lastMs) -> cb.call(Math.max(0, nowMs - lastMs) / 1000.0, location));
+            })
+            .register(registry);
+        GaugeWithCallback.builder().name("stockgrid_inventory_locations")
+            .help("Locations with a freshness series of their own (at most " + FRESHNESS_LOCATIONS_MAX + ")")
+            .callback(cb -> cb.call(freshness.size()))
+            .register(registry);
+        journalBytes = Gauge.builder().name("stockgrid_journal_bytes")
+            .help("Bytes of the journal's files on disk").register(registry);
+        GaugeWithCallback.builder().name("stockgrid_journal_lag_ms")
+            .help("Journal-to-grid lag: the longest time, since the previous scrape, from a command being journaled to "
+                + "its outcome being journaled (the grid applied it in between), in milliseconds")
+            .callback(cb -> cb.call(maxJournalLagMs.getAndSet(0))).register(registry);
+        GaugeWithCallback.builder().name("stockgrid_snapshot_age_seconds")
+            .help("Age of the last complete snapshot in the journal, in seconds (-1 before the first)")
+            .callback(cb ->
+            {
+                final long last = lastSnapshotMs.get();
+                cb.call(last == 0 ? -1 : (System.currentTimeMillis() - last) / 1000.0);
+            }).register(registry);
+        snapshotRecords = Gauge.builder().name("stockgrid_snapshot_records")
+            .help("Records in the last complete snapshot").register(registry);
+    }
+
+    /**
+     * Registers a gauge read at each scrape (on the HTTP event loop: the supplier must be cheap and must not block).
+     * For metrics owned by other modules, e.g. the grid's cluster view.
+     */
+    public void registerGauge(final String name, final String help, final DoubleSupplier value)
+    {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble()))
+            .register(registry);
+    }
+
+    /** Registers a counter read at each scrape; {@code name} ends in {@code _total}. As {@link #registerGauge}. */
+    public void registerCounter(final String name, final String help, final DoubleSupplier value)
+    {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble()))
+            .register(registry);
+    }
+
+    /**
+     * A binary request was answered; {@code error} is the answer's error code (for a rejected reservation
+     * INSUFFICIENT_STOCK), null for success. Allocation-free once the series exist.
+     */
+    public void recordBinaryRequest(final Operation op, final ErrorCode error, final long durationNs)
+    {
+        final int index = op.ordinal() * (ERROR_CODES.length + 1) + (error == null ? 0 : error.ordinal() + 1);
+        CounterDataPoint count = binaryRequestPoints.get(index);
+        if (count == null)
+        {
+            count = binaryRequests.labelValues(op.label(), error == null ? "ok" : error.name());
+            binaryRequestPoints.set(index, count);
+        }
+        count.inc();
+        DistributionDataPoint latency = binaryLatencyPoints.get(op.ordinal());
+        if (latency == null)
+        {
+            latency = binaryRequestSeconds.labelValues(op.label());
+            binaryLatencyPoints.set(op.ordinal(), latency);
+        }
+        latency.observe(durationNs / 1e9);
+    }
+
+    /** A reserve was decided or replayed, {@code durationNs} after the pipeline took it. */
+    public void recordReserveAck(final long durationNs)
+    {
+        reserveAckSeconds.observe(durationNs / 1e9);
+    }
+
+    /** A stock update was applied at {@code location} through this node. */
+    public void recordStockUpdate(final String location)
+    {
+        freshness.updated(location, System.currentTimeMillis());
+    }
+
+    public void setJournalBytes(final long bytes)
+    {
+        journalBytes.set(bytes);
+    }
+
+    /** One command's journal-to-grid lag: from its command record to its outcome record. */
+    public void recordJournalLag(final long lagMs)
+    {
+        maxJournalLagMs.accumulateAndGet(lagMs, Math::max);
+    }
+
+    /** A snapshot finished at {@code atMs} with {@code records} records. */
+    public void snapshotTaken(final long atMs, final long records)
+    {
+        lastSnapshotMs.set(atMs);
+        snapshotRecords.set(records);
     }
 
     public void registerBinaryConnections(final LongSupplier connections)
@@ -114,9 +282,24 @@ public final class IngestMetrics
         noQuorumRejections.inc();
     }
 
-    public void recordReservation(final ReservationOutcome.Code code)
+    public void recordReservation(final ReservationOutcome outcome)
     {
-        reservationOutcomes.labelValues(code.name()).inc();
+        reservationOutcomes.labelValues(outcome.code().name()).inc();
+        if (outcome.code() == ReservationOutcome.Code.HELD)
+        {
+            reservationsAccepted.inc();
+        }
+        else if (outcome.code() == ReservationOutcome.Code.REJECTED)
+        {
+            reservationsRejected.inc();
+            if (outcome.state() != null)
+            {
+                for (final ShortLine line : outcome.state().shortLines())
+                {
+                    rejectedSkus.add(line.sku());
+                }
+            }
+        }
     }
 
     /** Keeps the holds gauges in step with what the grid did. */

@@ -44,6 +44,8 @@ final class AnswerPublisher
     private final ReservationEncoder reservation = new ReservationEncoder();
     private final ErrorEncoder error = new ErrorEncoder();
     private final HelloOkEncoder helloOk = new HelloOkEncoder();
+    /** The error code of the last answer encoded (INSUFFICIENT_STOCK for a rejected reservation), null if none. */
+    private ErrorCode lastError;
 
     static int lengthMax(final int kind)
     {
@@ -54,6 +56,7 @@ final class AnswerPublisher
     /** Encodes the answer to a completed request at {@code offset}; returns the message length. */
     int answer(final RequestSlot slot, final MutableDirectBuffer buffer, final int offset)
     {
+        lastError = null;
         if (slot.error != null)
         {
             return failure(slot.requestId, slot.error, buffer, offset);
@@ -67,6 +70,12 @@ final class AnswerPublisher
             case RequestSlot.GET_RESERVATION -> getReservation(slot, (ReservationState)slot.value, buffer, offset);
             default -> throw new IllegalStateException("unknown request kind " + slot.kind);
         };
+    }
+
+    /** The error code of the answer encoded last, for metrics and the request log; null for a success. */
+    ErrorCode lastError()
+    {
+        return lastError;
     }
 
     int helloOk(final long requestId, final int version, final int maxFrameBytes, final int maxInFlight,
@@ -85,6 +94,7 @@ final class AnswerPublisher
     private ErrorEncoder errorEncoder(final long requestId, final ErrorCode code, final MutableDirectBuffer buffer,
         final int offset)
     {
+        lastError = code;
         return error.wrap(buffer, offset).requestId(requestId).errorCode(code)
             .retryAfterMs(code.httpStatus() == 503 ? RETRY_AFTER_MS : 0);
     }
@@ -116,7 +126,13 @@ final class AnswerPublisher
     {
         return switch (o.code())
         {
-            case HELD, REJECTED, REPLAYED -> reservation(requestId, o.state(), firstStatus(o.state()), buffer, offset);
+            case HELD, REJECTED, REPLAYED ->
+            {
+                final ReservationStatus first = firstStatus(o.state());
+                final int length = reservation(requestId, o.state(), first, buffer, offset);
+                lastError = first == ReservationStatus.REJECTED ? ErrorCode.INSUFFICIENT_STOCK : null;
+                yield length;
+            }
             case IN_PROGRESS -> error(requestId, ErrorCode.REQUEST_IN_PROGRESS,
                 "reservation is being made by another call; retry shortly", buffer, offset);
             case FINGERPRINT_MISMATCH -> error(requestId, ErrorCode.IDEMPOTENCY_KEY_REUSED,

@@ -24,6 +24,8 @@ import io.stockgrid.api.binary.SetStockDecoder;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.IngestMetrics;
+import io.stockgrid.ingest.Operation;
+import io.stockgrid.ingest.RequestLog;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -55,6 +57,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <b>Threads.</b> Everything here runs on the connection's event loop, except {@link #onCompleted}, which the
  * completing thread calls: it queues the slot (bounded, allocation-free) and schedules one drain task, which writes
  * every completed answer and flushes once.
+ * <p>
+ * <b>Observability.</b> Each answered request is counted and timed by operation and result (allocation-free), and
+ * each mutating one gets a {@link RequestLog} line, only if that log is enabled: then, as the protocol carries a
+ * correlation id only on RESERVE, a request without one is logged with one generated here.
  */
 final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
 {
@@ -68,6 +74,7 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
 
     private final CommandPipeline pipeline;
     private final IngestMetrics metrics;
+    private final RequestLog requestLog;
     private final int maxFrameBytes;
     private final int maxInFlight;
 
@@ -104,6 +111,7 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
     {
         this.pipeline = pipeline;
         this.metrics = metrics;
+        this.requestLog = pipeline.requestLog();
         this.maxFrameBytes = maxFrameBytes;
         this.maxInFlight = maxInFlight;
         this.freeSlots = new RequestSlot[maxInFlight];
@@ -226,7 +234,11 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
             {
                 writeAnswer(slot);
             }
-            slot.start(0, 0, null);
+            else
+            {
+                discardAnswer(slot);
+            }
+            slot.start(0, 0, null, null, null, 0);
             freeSlots[freeSlotCount++] = slot;
         }
         if (state != CLOSED)
@@ -339,61 +351,75 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
         {
             case MessageType.SET_STOCK ->
             {
-                if (validated(setStock.wrap(inBuffer, 0, length).validate(), requestId, setStock.violation()))
+                if (validated(setStock.wrap(inBuffer, 0, length).validate(), requestId, setStock.violation(),
+                    Operation.SET_STOCK))
                 {
-                    submit(take(requestId, RequestSlot.STOCK, null), pipeline.setStock(new Commands.SetStock(
-                        setStock.sku(), setStock.location(), setStock.onHand(), setStock.safetyStock())));
+                    final Commands.SetStock command = new Commands.SetStock(setStock.sku(), setStock.location(),
+                        setStock.onHand(), setStock.safetyStock());
+                    submit(take(requestId, RequestSlot.STOCK, null, Operation.SET_STOCK, command),
+                        pipeline.setStock(command));
                 }
             }
             case MessageType.ADJUST ->
             {
-                if (validated(adjust.wrap(inBuffer, 0, length).validate(), requestId, adjust.violation()))
+                if (validated(adjust.wrap(inBuffer, 0, length).validate(), requestId, adjust.violation(),
+                    Operation.ADJUST_STOCK))
                 {
-                    submit(take(requestId, RequestSlot.STOCK, null), pipeline.adjust(new Commands.Adjust(
-                        adjust.sku(), adjust.location(), adjust.eventId(), adjust.delta(), adjust.reason())));
+                    final Commands.Adjust command = new Commands.Adjust(adjust.sku(), adjust.location(),
+                        adjust.eventId(), adjust.delta(), adjust.reason());
+                    submit(take(requestId, RequestSlot.STOCK, null, Operation.ADJUST_STOCK, command),
+                        pipeline.adjust(command));
                 }
             }
             case MessageType.RETURN ->
             {
-                if (validated(returnOf.wrap(inBuffer, 0, length).validate(), requestId, returnOf.violation()))
+                if (validated(returnOf.wrap(inBuffer, 0, length).validate(), requestId, returnOf.violation(),
+                    Operation.RETURN))
                 {
-                    submit(take(requestId, RequestSlot.STOCK, null), pipeline.acceptReturn(new Commands.Return(
-                        returnOf.returnId(), returnOf.sku(), returnOf.location(), returnOf.quantity(),
-                        returnOf.disposition())));
+                    final Commands.Return command = new Commands.Return(returnOf.returnId(), returnOf.sku(),
+                        returnOf.location(), returnOf.quantity(), returnOf.disposition());
+                    submit(take(requestId, RequestSlot.STOCK, null, Operation.RETURN, command),
+                        pipeline.acceptReturn(command));
                 }
             }
             case MessageType.RESERVE ->
             {
-                if (validated(reserve.wrap(inBuffer, 0, length).validate(), requestId, reserve.violation()))
+                if (validated(reserve.wrap(inBuffer, 0, length).validate(), requestId, reserve.violation(),
+                    Operation.RESERVE))
                 {
-                    submit(take(requestId, RequestSlot.RESERVE, null), pipeline.reserve(reserveCommand()));
+                    final Commands.Reserve command = reserveCommand();
+                    submit(take(requestId, RequestSlot.RESERVE, null, Operation.RESERVE, command),
+                        pipeline.reserve(command));
                 }
             }
             case MessageType.COMMIT, MessageType.RELEASE ->
             {
+                final Operation op = type == MessageType.COMMIT ? Operation.COMMIT : Operation.RELEASE;
                 if (validated(reservationId.wrap(inBuffer, 0, length).validate(), requestId,
-                    reservationId.violation()))
+                    reservationId.violation(), op))
                 {
                     final String id = reservationId.reservationId();
-                    submit(take(requestId, RequestSlot.SETTLE, id), pipeline.settle(new Commands.Settle(id,
-                        type == MessageType.COMMIT ? Commands.SettleAction.COMMIT : Commands.SettleAction.RELEASE)));
+                    final Commands.Settle command = new Commands.Settle(id,
+                        op == Operation.COMMIT ? Commands.SettleAction.COMMIT : Commands.SettleAction.RELEASE);
+                    submit(take(requestId, RequestSlot.SETTLE, id, op, command), pipeline.settle(command));
                 }
             }
             case MessageType.GET_RESERVATION ->
             {
                 if (validated(reservationId.wrap(inBuffer, 0, length).validate(), requestId,
-                    reservationId.violation()))
+                    reservationId.violation(), Operation.GET_RESERVATION))
                 {
                     final String id = reservationId.reservationId();
-                    submit(take(requestId, RequestSlot.GET_RESERVATION, id), pipeline.reservation(id));
+                    submit(take(requestId, RequestSlot.GET_RESERVATION, id, Operation.GET_RESERVATION, null),
+                        pipeline.reservation(id));
                 }
             }
             case MessageType.GET_AVAILABILITY ->
             {
                 if (validated(getAvailability.wrap(inBuffer, 0, length).validate(), requestId,
-                    getAvailability.violation()))
+                    getAvailability.violation(), Operation.AVAILABILITY))
                 {
-                    submit(take(requestId, RequestSlot.AVAILABILITY, null),
+                    submit(take(requestId, RequestSlot.AVAILABILITY, null, Operation.AVAILABILITY, null),
                         pipeline.availability(getAvailability.sku(), getAvailability.location()));
                 }
             }
@@ -444,20 +470,23 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
             Commands.reserveFingerprint(list, ttlSeconds));
     }
 
-    private boolean validated(final boolean valid, final long requestId, final String violation)
+    private boolean validated(final boolean valid, final long requestId, final String violation,
+        final Operation op)
     {
         if (!valid)
         {
             refuseRequest(requestId, violation);
+            onAnswered(op, null, ErrorCode.INVALID_REQUEST, 0);
         }
         return valid;
     }
 
-    private RequestSlot take(final long requestId, final int kind, final String reservationId)
+    private RequestSlot take(final long requestId, final int kind, final String reservationId, final Operation op,
+        final Object command)
     {
         final RequestSlot slot = freeSlots[--freeSlotCount];
         freeSlots[freeSlotCount] = null;
-        slot.start(requestId, kind, reservationId);
+        slot.start(requestId, kind, reservationId, op, command, System.nanoTime());
         return slot;
     }
 
@@ -469,9 +498,11 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
     private void writeAnswer(final RequestSlot slot)
     {
         final int offset = claimOut(FrameDescriptor.LENGTH_FIELD_LENGTH + AnswerPublisher.lengthMax(slot.kind));
+        ErrorCode error;
         try
         {
             commitOut(offset, publisher.answer(slot, outBuffer, offset + FrameDescriptor.LENGTH_FIELD_LENGTH));
+            error = publisher.lastError();
         }
         catch (final RuntimeException ex)
         {
@@ -479,6 +510,47 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
             LOG.error("failed to encode the answer to request {}", slot.requestId, ex);
             commitOut(offset, publisher.error(slot.requestId, ErrorCode.INTERNAL_ERROR, "internal error", outBuffer,
                 offset + FrameDescriptor.LENGTH_FIELD_LENGTH));
+            error = ErrorCode.INTERNAL_ERROR;
+        }
+        onAnswered(slot.op, slot.command, error, slot.startNs);
+    }
+
+    /**
+     * The connection closed before this request's answer could be written. A mutation may still have been applied,
+     * so it is counted and logged all the same, with the answer it would have had (encoded into scratch: a rare
+     * path). A read is dropped silently.
+     */
+    private void discardAnswer(final RequestSlot slot)
+    {
+        if (slot.op == null || !slot.op.mutating())
+        {
+            return;
+        }
+        ErrorCode error;
+        try
+        {
+            final byte[] copy = scratch();
+            publisher.answer(slot, new UnsafeBuffer(copy), 0);
+            error = publisher.lastError();
+        }
+        catch (final RuntimeException ex)
+        {
+            error = ErrorCode.INTERNAL_ERROR;
+        }
+        onAnswered(slot.op, slot.command, error, slot.startNs);
+    }
+
+    /** Counts and times an answered request and, for a mutation, writes its request log line. */
+    private void onAnswered(final Operation op, final Object command, final ErrorCode error, final long startNs)
+    {
+        final long latencyNs = startNs == 0 ? 0 : System.nanoTime() - startNs;
+        metrics.recordBinaryRequest(op, error, latencyNs);
+        if (op.mutating() && requestLog.isEnabled())
+        {
+            final String given = command instanceof Commands.Reserve r ? r.correlationId() : null;
+            final int status = error != null ? error.httpStatus() : op == Operation.RESERVE ? 201 : 200;
+            requestLog.log("binary", op, given != null ? given : requestLog.newCorrelationId(), command, status,
+                error, latencyNs);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.stockgrid.ingest.binary;
 
+import io.stockgrid.ingest.Operation;
+
 import java.util.function.BiConsumer;
 
 /**
@@ -22,6 +24,10 @@ final class RequestSlot implements BiConsumer<Object, Throwable>
     int kind;
     /** For SETTLE and GET_RESERVATION, the id their error messages name. */
     String reservationId;
+    /** What was asked, for metrics and the request log, and the command (null for reads). */
+    Operation op;
+    Object command;
+    long startNs;
     Object value;
     Throwable error;
 
@@ -30,11 +36,15 @@ final class RequestSlot implements BiConsumer<Object, Throwable>
         this.owner = owner;
     }
 
-    void start(final long requestId, final int kind, final String reservationId)
+    void start(final long requestId, final int kind, final String reservationId, final Operation op,
+        final Object command, final long startNs)
     {
         this.requestId = requestId;
         this.kind = kind;
         this.reservationId = reservationId;
+        this.op = op;
+        this.command = command;
+        this.startNs = startNs;
         this.value = null;
         this.error = null;
     }

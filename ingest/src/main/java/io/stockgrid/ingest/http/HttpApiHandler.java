@@ -1,5 +1,6 @@
 package io.stockgrid.ingest.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,16 +20,18 @@ import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.stockgrid.api.Availability;
 import io.stockgrid.api.ErrorCode;
 import io.stockgrid.api.Limits;
-import io.stockgrid.api.OpenApi;
+import io.stockgrid.ingest.AdminView;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.IngestMetrics;
 import io.stockgrid.ingest.NoQuorum;
 import io.stockgrid.ingest.NotReady;
+import io.stockgrid.ingest.Operation;
 import io.stockgrid.ingest.Overloaded;
 import io.stockgrid.ingest.ReservationOutcome;
 import io.stockgrid.ingest.ReservationPhase;
 import io.stockgrid.ingest.ReservationState;
+import io.stockgrid.ingest.RequestLog;
 import io.stockgrid.ingest.StockOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,9 @@ import java.util.function.Function;
  * mutation) is started only once every earlier request is answered, and no later request is started until it is
  * answered, so a GET pipelined after a POST sees the POST's effect. Meanwhile the connection stops reading; the
  * {@code FlowControlHandler} in front holds requests that were already decoded.
+ * <p>
+ * Every answer to a mutating route carries {@code X-Correlation-Id}: the body's {@code correlationId}, else the
+ * request's header, else one generated here; and each is written to the {@link RequestLog} as it leaves.
  */
 final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
@@ -58,9 +64,12 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private static final String JSON = "application/json";
     private static final String YAML = "application/yaml";
     private static final String RETRY_AFTER_SECONDS = "1";
+    static final String CORRELATION_ID = "X-Correlation-Id";
 
     private final CommandPipeline pipeline;
     private final IngestMetrics metrics;
+    private final RequestLog requestLog;
+    private final AdminView admin;
     private final byte[] openApiYaml;
     private final ArrayDeque<Slot> slots = new ArrayDeque<>(MAX_PIPELINED_REQUESTS);
     private ChannelHandlerContext ctx;
@@ -74,6 +83,12 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         final long startNs;
         final boolean keepAlive;
         String endpoint = "unmatched";
+        /** The route's operation if it is mutating, else null: then the answer is correlated and logged. */
+        Operation mutation;
+        /** The effective correlation id once known (body, else header); generated at answer time if still null. */
+        String correlationId;
+        /** The validated command, for the request log's key fields. */
+        Object command;
         FullHttpResponse response;
 
         Slot(final long startNs, final boolean keepAlive)
@@ -83,11 +98,14 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
     }
 
-    HttpApiHandler(final CommandPipeline pipeline, final IngestMetrics metrics, final byte[] openApiYaml)
+    HttpApiHandler(final CommandPipeline pipeline, final IngestMetrics metrics, final AdminView admin,
+        final byte[] openApiYaml)
     {
         super(true);
         this.pipeline = pipeline;
         this.metrics = metrics;
+        this.requestLog = pipeline.requestLog();
+        this.admin = admin;
         this.openApiYaml = openApiYaml;
     }
 
@@ -171,6 +189,16 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
         final Route route = match.route();
         slot.endpoint = route.endpoint();
+        // A valid header is used (and echoed) right away, so that every refusal below carries it too.
+        final String correlationHeader = request.headers().get(CORRELATION_ID);
+        if (JsonRequests.isCorrelationId(correlationHeader))
+        {
+            slot.correlationId = correlationHeader;
+        }
+        if (route.mutating())
+        {
+            slot.mutation = route.operation();
+        }
         final List<String> params = match.params();
         byte[] body = null;
         if (route.hasBody())
@@ -184,22 +212,31 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             body = new byte[request.content().readableBytes()];
             request.content().readBytes(body);
         }
-        final String correlationId = JsonRequests.correlationIdHeader(request.headers().get("X-Correlation-Id"));
+        final String correlationId = JsonRequests.correlationIdHeader(correlationHeader);
         switch (route)
         {
             case SET_STOCK ->
             {
                 final String sku = JsonRequests.pathKeyPart("sku", params.get(0));
                 final String location = JsonRequests.pathKeyPart("location", params.get(1));
-                answerStock(slot, pipeline.setStock(JsonRequests.setStock(sku, location, body)));
+                final Commands.SetStock command = JsonRequests.setStock(sku, location, correlatedBody(slot, body));
+                slot.command = command;
+                answerStock(slot, pipeline.setStock(command));
             }
             case ADJUST_STOCK ->
             {
                 final String sku = JsonRequests.pathKeyPart("sku", params.get(0));
                 final String location = JsonRequests.pathKeyPart("location", params.get(1));
-                answerStock(slot, pipeline.adjust(JsonRequests.adjust(sku, location, body)));
+                final Commands.Adjust command = JsonRequests.adjust(sku, location, correlatedBody(slot, body));
+                slot.command = command;
+                answerStock(slot, pipeline.adjust(command));
             }
-            case RETURN -> answerStock(slot, pipeline.acceptReturn(JsonRequests.returnOf(body)));
+            case RETURN ->
+            {
+                final Commands.Return command = JsonRequests.returnOf(correlatedBody(slot, body));
+                slot.command = command;
+                answerStock(slot, pipeline.acceptReturn(command));
+            }
             case AVAILABILITY ->
             {
                 final String sku = JsonRequests.pathKeyPart("sku", params.get(0));
@@ -213,8 +250,12 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 answer(slot, pipeline.availability(sku),
                     s -> response(HttpResponseStatus.OK, JsonResponses.skuAvailability(s), JSON));
             }
-            case RESERVE -> answer(slot, pipeline.reserve(JsonRequests.reserve(body, correlationId)),
-                HttpApiHandler::reserveResponse);
+            case RESERVE ->
+            {
+                final Commands.Reserve command = JsonRequests.reserve(correlatedBody(slot, body), correlationId);
+                slot.command = command;
+                answer(slot, pipeline.reserve(command), HttpApiHandler::reserveResponse);
+            }
             case GET_RESERVATION ->
             {
                 final String id = JsonRequests.pathRequestId("reservationId", params.get(0));
@@ -227,7 +268,9 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 final String id = JsonRequests.pathRequestId("reservationId", params.get(0));
                 final Commands.SettleAction action = route == Route.COMMIT ?
                     Commands.SettleAction.COMMIT : Commands.SettleAction.RELEASE;
-                answer(slot, pipeline.settle(new Commands.Settle(id, action)), o -> settleResponse(id, o));
+                final Commands.Settle command = new Commands.Settle(id, action);
+                slot.command = command;
+                answer(slot, pipeline.settle(command), o -> settleResponse(id, o));
             }
             case OPENAPI -> complete(slot, response(HttpResponseStatus.OK, openApiYaml, YAML));
             case LIVE -> complete(slot, response(HttpResponseStatus.OK, JsonResponses.health("UP"), JSON));
@@ -238,7 +281,34 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 response(HttpResponseStatus.SERVICE_UNAVAILABLE, JsonResponses.health("NO_QUORUM"), JSON) :
                 response(HttpResponseStatus.OK, JsonResponses.health("READY"), JSON));
             case METRICS -> complete(slot, response(HttpResponseStatus.OK, metrics.scrape(), metrics.contentType()));
+            case ADMIN_CLUSTER -> answer(slot, admin.clusterJson(),
+                json -> response(HttpResponseStatus.OK, json, JSON));
+            case ADMIN_DRAIN ->
+            {
+                if (admin.drain())
+                {
+                    LOG.info("drain requested over HTTP by {}: readiness goes 503, in-flight requests finish, then "
+                        + "the node stops", ctx.channel().remoteAddress());
+                    complete(slot, response(HttpResponseStatus.ACCEPTED, JsonResponses.health("DRAINING"), JSON));
+                }
+                else
+                {
+                    respondError(slot, ErrorCode.NOT_READY, "the node is still starting and cannot drain yet");
+                }
+            }
         }
+    }
+
+    /** Parses a mutating route's body and takes its {@code correlationId}, if it has one, for the answer. */
+    private static JsonNode correlatedBody(final Slot slot, final byte[] body) throws BadRequest
+    {
+        final JsonNode node = JsonRequests.parseObject(body);
+        final String bodyCorrelationId = JsonRequests.bodyCorrelationId(node);
+        if (bodyCorrelationId != null)
+        {
+            slot.correlationId = bodyCorrelationId;
+        }
+        return node;
     }
 
     private static FullHttpResponse reserveResponse(final ReservationOutcome o)
@@ -246,7 +316,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         return switch (o.code())
         {
             case HELD, REJECTED, REPLAYED -> o.state().firstOutcome() == ReservationPhase.REJECTED ?
-                response(HttpResponseStatus.CONFLICT, JsonResponses.rejected(o.state().asFirstAnswered()), JSON) :
+                new ErrorAnswer(HttpResponseStatus.CONFLICT, JsonResponses.rejected(o.state().asFirstAnswered()),
+                    ErrorCode.INSUFFICIENT_STOCK) :
                 response(HttpResponseStatus.CREATED, JsonResponses.reservation(o.state().asFirstAnswered()), JSON);
             case IN_PROGRESS -> errorResponse(ErrorCode.REQUEST_IN_PROGRESS,
                 "reservation is being made by another call; retry shortly");
@@ -264,8 +335,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         {
             case SETTLED -> response(HttpResponseStatus.OK, JsonResponses.reservation(o.state().current()), JSON);
             case NOT_FOUND -> errorResponse(ErrorCode.RESERVATION_NOT_FOUND, "no reservation " + id);
-            case NOT_HELD -> response(HttpResponseStatus.CONFLICT,
-                JsonResponses.notHeld(id, o.state().phase().name()), JSON);
+            case NOT_HELD -> new ErrorAnswer(HttpResponseStatus.CONFLICT,
+                JsonResponses.notHeld(id, o.state().phase().name()), ErrorCode.RESERVATION_NOT_HELD);
             case IN_PROGRESS -> errorResponse(ErrorCode.REQUEST_IN_PROGRESS,
                 "reservation " + id + " is still being made; retry shortly");
             default -> throw new IllegalStateException("unexpected settle outcome " + o.code());
@@ -374,13 +445,27 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     private static FullHttpResponse errorResponse(final ErrorCode code, final String message)
     {
-        final FullHttpResponse response = response(HttpResponseStatus.valueOf(code.httpStatus()),
-            JsonResponses.error(code, message), JSON);
+        final FullHttpResponse response = new ErrorAnswer(HttpResponseStatus.valueOf(code.httpStatus()),
+            JsonResponses.error(code, message), code);
         if (code.httpStatus() == 503)
         {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         return response;
+    }
+
+    /** A JSON answer that carries an error code, which the request log reports. */
+    private static final class ErrorAnswer extends DefaultFullHttpResponse
+    {
+        final ErrorCode code;
+
+        ErrorAnswer(final HttpResponseStatus status, final byte[] body, final ErrorCode code)
+        {
+            super(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+            this.code = code;
+            headers().set(HttpHeaderNames.CONTENT_TYPE, JSON);
+            headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        }
     }
 
     static FullHttpResponse response(final HttpResponseStatus status, final byte[] body, final String contentType)
@@ -408,7 +493,24 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         {
             final Slot head = slots.pollFirst();
             final int code = head.response.status().code();
-            metrics.recordRequest(head.endpoint, code, System.nanoTime() - head.startNs);
+            final long durationNs = System.nanoTime() - head.startNs;
+            metrics.recordRequest(head.endpoint, code, durationNs);
+            if (head.mutation != null)
+            {
+                if (head.correlationId == null)
+                {
+                    head.correlationId = requestLog.newCorrelationId();
+                }
+                if (requestLog.isEnabled())
+                {
+                    requestLog.log("http", head.mutation, head.correlationId, head.command, code,
+                        head.response instanceof ErrorAnswer e ? e.code : null, durationNs);
+                }
+            }
+            if (head.correlationId != null)
+            {
+                head.response.headers().set(CORRELATION_ID, head.correlationId);
+            }
             if (head.keepAlive)
             {
                 head.response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

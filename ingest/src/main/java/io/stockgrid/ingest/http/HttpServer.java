@@ -24,13 +24,14 @@ import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.stockgrid.api.Limits;
 import io.stockgrid.api.OpenApi;
+import io.stockgrid.ingest.AdminView;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.IngestMetrics;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
-/** The HTTP/1.1 front door (JSON API v1, health, metrics), on Netty. */
+/** The HTTP/1.1 front door (JSON API v1, health, metrics, admin), on Netty. */
 public final class HttpServer implements AutoCloseable
 {
     private static final int MAX_INITIAL_LINE_BYTES = 4096;
@@ -40,8 +41,9 @@ public final class HttpServer implements AutoCloseable
     private final EventLoopGroup group;
     private final Channel channel;
 
+    /** @param admin answers the {@code /admin} routes: the cluster view and the drain of this node. */
     public HttpServer(final String bindAddress, final int port, final int ioThreads, final CommandPipeline pipeline,
-        final IngestMetrics metrics) throws InterruptedException
+        final IngestMetrics metrics, final AdminView admin) throws InterruptedException
     {
         final byte[] openApi = OpenApi.yamlBytes();
         group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
@@ -64,7 +66,7 @@ public final class HttpServer implements AutoCloseable
                             // The decoder emits every request in a read at once, whatever autoRead says; this holds
                             // them while HttpApiHandler has stopped reading (FIFO full, or an unsafe request pending).
                             .addLast(new FlowControlHandler())
-                            .addLast(new HttpApiHandler(pipeline, metrics, openApi));
+                            .addLast(new HttpApiHandler(pipeline, metrics, admin, openApi));
                     }
                 })
                 .bind(new InetSocketAddress(bindAddress, port)).sync().channel();

@@ -81,7 +81,11 @@ final class JsonRequests
 
     static Commands.SetStock setStock(final String sku, final String location, final byte[] body) throws BadRequest
     {
-        final JsonNode node = parseObject(body);
+        return setStock(sku, location, parseObject(body));
+    }
+
+    static Commands.SetStock setStock(final String sku, final String location, final JsonNode node) throws BadRequest
+    {
         final long onHand = requireLong(node, "onHand", "onHand", Limits.STOCK_MIN, Limits.STOCK_MAX);
         final long safetyStock = node.has("safetyStock") ?
             requireLong(node, "safetyStock", "safetyStock", Limits.STOCK_MIN, Limits.STOCK_MAX) : -1;
@@ -90,7 +94,11 @@ final class JsonRequests
 
     static Commands.Adjust adjust(final String sku, final String location, final byte[] body) throws BadRequest
     {
-        final JsonNode node = parseObject(body);
+        return adjust(sku, location, parseObject(body));
+    }
+
+    static Commands.Adjust adjust(final String sku, final String location, final JsonNode node) throws BadRequest
+    {
         final String eventId = requireString(node, "eventId", "eventId", Limits.REQUEST_ID,
             Limits.REQUEST_ID_RULE);
         final long delta = requireLong(node, "delta", "delta", -Limits.DELTA_ABS_MAX, Limits.DELTA_ABS_MAX);
@@ -104,7 +112,11 @@ final class JsonRequests
 
     static Commands.Return returnOf(final byte[] body) throws BadRequest
     {
-        final JsonNode node = parseObject(body);
+        return returnOf(parseObject(body));
+    }
+
+    static Commands.Return returnOf(final JsonNode node) throws BadRequest
+    {
         final String returnId = requireString(node, "returnId", "returnId", Limits.REQUEST_ID,
             Limits.REQUEST_ID_RULE);
         final String sku = requireString(node, "sku", "sku", Limits.KEY_PART, Limits.KEY_PART_RULE);
@@ -131,7 +143,11 @@ final class JsonRequests
 
     static Commands.Reserve reserve(final byte[] body, final String headerCorrelationId) throws BadRequest
     {
-        final JsonNode node = parseObject(body);
+        return reserve(parseObject(body), headerCorrelationId);
+    }
+
+    static Commands.Reserve reserve(final JsonNode node, final String headerCorrelationId) throws BadRequest
+    {
         final String reservationId = requireString(node, "reservationId", "reservationId", Limits.REQUEST_ID,
             Limits.REQUEST_ID_RULE);
         final JsonNode linesNode = node.get("lines");
@@ -169,14 +185,40 @@ final class JsonRequests
         }
         final int ttlSeconds = node.has("ttlSeconds") ? (int)requireLong(node, "ttlSeconds", "ttlSeconds",
             Limits.TTL_SECONDS_MIN, Limits.TTL_SECONDS_MAX) : Limits.TTL_SECONDS_DEFAULT;
-        String correlationId = correlationId("field 'correlationId'",
-            optionalText(node, "correlationId", Limits.CORRELATION_ID_CHARS_MAX));
+        String correlationId = bodyCorrelationId(node);
         if (correlationId == null)
         {
             correlationId = headerCorrelationId;
         }
         return new Commands.Reserve(reservationId, List.copyOf(lines), ttlSeconds, correlationId,
             fingerprint(lines, ttlSeconds));
+    }
+
+    /**
+     * The body's optional {@code correlationId} field (any mutating route's body may carry one), or null if absent
+     * or null.
+     */
+    static String bodyCorrelationId(final JsonNode node) throws BadRequest
+    {
+        return correlationId("field 'correlationId'",
+            optionalText(node, "correlationId", Limits.CORRELATION_ID_CHARS_MAX));
+    }
+
+    /** True if {@code value} is a valid correlation id (1..128 printable ASCII chars, no spaces). */
+    static boolean isCorrelationId(final String value)
+    {
+        if (value == null || value.isEmpty() || value.length() > Limits.CORRELATION_ID_CHARS_MAX)
+        {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++)
+        {
+            if (!Limits.isCorrelationIdChar(value.charAt(i)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The X-Correlation-Id header, if given: the same rule as the body field. */

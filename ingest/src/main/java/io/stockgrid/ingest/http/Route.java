@@ -1,5 +1,7 @@
 package io.stockgrid.ingest.http;
 
+import io.stockgrid.ingest.Operation;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,32 +11,36 @@ import java.util.List;
  */
 public enum Route
 {
-    SET_STOCK("PUT", "/v1/stock/{sku}/{location}", "set_stock"),
-    ADJUST_STOCK("POST", "/v1/stock/{sku}/{location}/adjustments", "adjust_stock"),
-    AVAILABILITY("GET", "/v1/availability/{sku}/{location}", "availability"),
-    SKU_AVAILABILITY("GET", "/v1/availability/{sku}", "sku_availability"),
-    RESERVE("POST", "/v1/reservations", "reserve"),
-    GET_RESERVATION("GET", "/v1/reservations/{reservationId}", "get_reservation"),
-    COMMIT("POST", "/v1/reservations/{reservationId}/commit", "commit"),
-    RELEASE("POST", "/v1/reservations/{reservationId}/release", "release"),
-    RETURN("POST", "/v1/returns", "return"),
-    OPENAPI("GET", "/v1/openapi.yaml", "openapi"),
-    LIVE("GET", "/health/live", "live"),
-    READY("GET", "/health/ready", "ready"),
-    METRICS("GET", "/metrics", "metrics");
+    SET_STOCK("PUT", "/v1/stock/{sku}/{location}", "set_stock", Operation.SET_STOCK),
+    ADJUST_STOCK("POST", "/v1/stock/{sku}/{location}/adjustments", "adjust_stock", Operation.ADJUST_STOCK),
+    AVAILABILITY("GET", "/v1/availability/{sku}/{location}", "availability", Operation.AVAILABILITY),
+    SKU_AVAILABILITY("GET", "/v1/availability/{sku}", "sku_availability", Operation.SKU_AVAILABILITY),
+    RESERVE("POST", "/v1/reservations", "reserve", Operation.RESERVE),
+    GET_RESERVATION("GET", "/v1/reservations/{reservationId}", "get_reservation", Operation.GET_RESERVATION),
+    COMMIT("POST", "/v1/reservations/{reservationId}/commit", "commit", Operation.COMMIT),
+    RELEASE("POST", "/v1/reservations/{reservationId}/release", "release", Operation.RELEASE),
+    RETURN("POST", "/v1/returns", "return", Operation.RETURN),
+    OPENAPI("GET", "/v1/openapi.yaml", "openapi", null),
+    LIVE("GET", "/health/live", "live", null),
+    READY("GET", "/health/ready", "ready", null),
+    METRICS("GET", "/metrics", "metrics", null),
+    ADMIN_CLUSTER("GET", "/admin/cluster", "admin_cluster", null),
+    ADMIN_DRAIN("POST", "/admin/drain", "admin_drain", null);
 
     private static final Route[] VALUES = values();
 
     private final String method;
     private final String template;
     private final String endpoint;
+    private final Operation operation;
     private final String[] segments;
 
-    Route(final String method, final String template, final String endpoint)
+    Route(final String method, final String template, final String endpoint, final Operation operation)
     {
         this.method = method;
         this.template = template;
         this.endpoint = endpoint;
+        this.operation = operation;
         this.segments = template.substring(1).split("/");
     }
 
@@ -51,6 +57,18 @@ public enum Route
     public String endpoint()
     {
         return endpoint;
+    }
+
+    /** The inventory operation this route performs, or null for the operations routes (health, metrics, admin). */
+    public Operation operation()
+    {
+        return operation;
+    }
+
+    /** True for the routes that change inventory: their answers carry X-Correlation-Id and are request-logged. */
+    public boolean mutating()
+    {
+        return operation != null && operation.mutating();
     }
 
     /** True for routes whose request carries a JSON body. */
