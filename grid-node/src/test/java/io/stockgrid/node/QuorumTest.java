@@ -35,7 +35,13 @@ class QuorumTest
                 assertThat(http.get("/health/ready").status()).isEqualTo(200);
             }
 
-            // Alone now: below the minimum of 2.
+            // Alone now, once the survivor has seen the other leave: below the minimum of 2.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (survivor.hazelcast().getCluster().getMembers().size() > 1 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(50);
+            }
+            assertThat(survivor.hazelcast().getCluster().getMembers()).hasSize(1);
             final HttpJson.Answer put = http.put("/v1/stock/Q-1/WH-1", "{\"onHand\":50}");
             assertThat(put.status()).isEqualTo(503);
             assertThat(put.text("error")).isEqualTo("NO_QUORUM");
