@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One Stockgrid node, wired by hand: lock the data dir, rebuild state from the journal, start the Hazelcast member
@@ -54,7 +55,8 @@ public final class StockgridNode implements AutoCloseable
     private SnapshotScheduler snapshots;
     private volatile boolean closed;
 
-    private StockgridNode(final NodeConfig config, final EpochClock clock) throws Exception
+    private StockgridNode(final NodeConfig config, final EpochClock clock,
+        final Function<Config, HazelcastInstance> hazelcastFactory) throws Exception
     {
         this.config = config;
         final long startNs = System.nanoTime();
@@ -104,7 +106,7 @@ public final class StockgridNode implements AutoCloseable
                     LOG.warn("split healed: this member merges into the larger side; its own state is discarded");
                 }
             }));
-            hz = Hazelcast.newHazelcastInstance(hzConfig);
+            hz = hazelcastFactory.apply(hzConfig);
             // Room for every admitted request, plus the sweep and the calls workers are still finishing, so that an
             // admitted (and journaled) command is never refused by the pool.
             svc = new HazelcastInventoryService(hz, config.workerThreads,
@@ -189,13 +191,20 @@ public final class StockgridNode implements AutoCloseable
 
     public static StockgridNode start(final NodeConfig config) throws Exception
     {
-        return new StockgridNode(config, SystemEpochClock.INSTANCE);
+        return new StockgridNode(config, SystemEpochClock.INSTANCE, Hazelcast::newHazelcastInstance);
     }
 
     /** For tests that drive time by hand. */
     public static StockgridNode start(final NodeConfig config, final EpochClock clock) throws Exception
     {
-        return new StockgridNode(config, clock);
+        return new StockgridNode(config, clock, Hazelcast::newHazelcastInstance);
+    }
+
+    /** Test seam: tests that need their own member (e.g. one whose network they can cut) create it here. */
+    static StockgridNode start(final NodeConfig config, final EpochClock clock,
+        final Function<Config, HazelcastInstance> hazelcastFactory) throws Exception
+    {
+        return new StockgridNode(config, clock, hazelcastFactory);
     }
 
     public int httpPort()
