@@ -167,7 +167,7 @@ class ClientResilienceTest
         // never comes until the connect timeout closes it: keep that wait short, and allow the retries to outlast
         // a restart on a cold JVM (they reuse the same id, which is what this test is about).
         try (StockgridClient direct = StockgridClient.builder().address("127.0.0.1", port)
-            .connectTimeout(Duration.ofSeconds(1)).requestTimeout(Duration.ofSeconds(2)).maxRetries(5).build())
+            .connectTimeout(Duration.ofSeconds(1)).requestTimeout(Duration.ofSeconds(2)).maxRetries(10).build())
         {
             try
             {
