@@ -226,7 +226,9 @@ public final class HazelcastInventoryService implements InventoryService
         final List<ReservationState> transitions = new ArrayList<>();
         final List<KeyEffect> effects = new ArrayList<>();
 
-        final Set<String> due = reservations.keySet(Predicates.lessEqual("heldUntilMs", nowMs));
+        // Each member sweeps the records it owns: together they cover the grid once, and a promoted backup is
+        // swept by its new owner.
+        final Set<String> due = reservations.localKeySet(Predicates.lessEqual("heldUntilMs", nowMs));
         if (!due.isEmpty())
         {
             final Set<String> batch = new HashSet<>();
@@ -260,7 +262,7 @@ public final class HazelcastInventoryService implements InventoryService
         }
         nextLeftoverScanMs = nowMs + LEFTOVER_SCAN_INTERVAL_MS;
         final long cutoffMs = nowMs - LEFTOVER_GRACE_MS;
-        final Set<StockKey> overdue = stock.keySet(Predicates.lessEqual("earliestExpiryMs", cutoffMs));
+        final Set<StockKey> overdue = stock.localKeySet(Predicates.lessEqual("earliestExpiryMs", cutoffMs));
         int scanned = 0;
         for (final StockKey key : overdue)
         {
