@@ -205,10 +205,13 @@ final class NodeAdmin implements AdminView, AutoCloseable
         }
     }
 
-    /** Bytes of the regular files directly in {@code dir} (the journal keeps no subdirectories); 0 if none. */
+    /**
+     * Bytes the files under {@code dir} (every journal generation) take on disk: allocated blocks, since Chronicle's
+     * cycle files are sparse and their apparent size says little; 0 if there is no such directory.
+     */
     static long directoryBytes(final Path dir)
     {
-        try (Stream<Path> files = Files.list(dir))
+        try (Stream<Path> files = Files.walk(dir))
         {
             long bytes = 0;
             for (final Path file : (Iterable<Path>)files::iterator)
@@ -217,7 +220,7 @@ final class NodeAdmin implements AdminView, AutoCloseable
                 {
                     if (Files.isRegularFile(file))
                     {
-                        bytes += Files.size(file);
+                        bytes += allocatedBytes(file);
                     }
                 }
                 catch (final NoSuchFileException ex)
@@ -231,10 +234,28 @@ final class NodeAdmin implements AdminView, AutoCloseable
         {
             return 0;
         }
-        catch (final IOException ex)
+        catch (final IOException | UncheckedIOException ex)
         {
-            throw new UncheckedIOException(ex);
+            // A generation deleted while it was walked: the next measurement counts what is left.
+            return 0;
         }
+    }
+
+    private static long allocatedBytes(final Path file) throws IOException
+    {
+        try
+        {
+            final Object blocks = Files.getAttribute(file, "unix:blocks");
+            if (blocks instanceof Long b)
+            {
+                return b * 512;
+            }
+        }
+        catch (final UnsupportedOperationException | IllegalArgumentException ex)
+        {
+            // Not a Unix file system: fall back to the apparent size.
+        }
+        return Files.size(file);
     }
 
     @Override

@@ -46,7 +46,7 @@ final class SnapshotScheduler implements AutoCloseable
     /** What the node's metrics show about snapshots. */
     interface SnapshotListener
     {
-        void snapshotTaken(long atMs, long records, long journalBytes);
+        void snapshotTaken(long atMs, long records);
     }
 
     SnapshotScheduler(final HazelcastInstance hazelcast, final HazelcastInventoryService service,
@@ -145,7 +145,7 @@ final class SnapshotScheduler implements AutoCloseable
         }
         LOG.info("snapshot: {} records in {} ms; {} old journal cycles deleted", result[1],
             (System.nanoTime() - startNs) / 1_000_000, deletedCycles);
-        listener.snapshotTaken(lastSnapshotMs, lastRecords, journal.bytesOnDisk());
+        listener.snapshotTaken(lastSnapshotMs, lastRecords);
         return null;
     }
 

@@ -147,7 +147,7 @@ public final class StockgridNode implements AutoCloseable
             metrics.setHoldsActive(holds - finished);
             snapshots = new SnapshotScheduler(hz, svc, jnl, clusterRestore, olderGenerations,
                 config.snapshotIntervalMs, config.journalRetentionCycles,
-                (atMs, records, bytes) -> metrics.snapshotTaken(atMs, records));
+                metrics::snapshotTaken);
             snapshots.start();
             pipe = new CommandPipeline(svc, jnl, clock, metrics, config.maxInFlight);
             pipe.startExpirySweeper(config.expirySweepIntervalMs, config.expirySweepBatch);

@@ -348,29 +348,6 @@ public final class Journal implements AutoCloseable
         return deleted;
     }
 
-    /** Bytes the journal's files take on disk (allocated blocks: the cycle files are sparse). */
-    public long bytesOnDisk()
-    {
-        long total = 0;
-        final File[] files = dir.toFile().listFiles();
-        if (files != null)
-        {
-            for (final File f : files)
-            {
-                try
-                {
-                    final Object blocks = java.nio.file.Files.getAttribute(f.toPath(), "unix:blocks");
-                    total += blocks instanceof Long ? (Long)blocks * 512 : f.length();
-                }
-                catch (final Exception ex)
-                {
-                    total += f.length();
-                }
-            }
-        }
-        return total;
-    }
-
     public long appends()
     {
         return appends.sum();
