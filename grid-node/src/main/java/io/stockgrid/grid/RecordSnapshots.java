@@ -153,9 +153,12 @@ public final class RecordSnapshots
         }
     }
 
-    /** Journals the whole record on its partition thread (in order with its changes); changes nothing. */
-    public static final class SnapshotStock implements EntryProcessor<StockKey, StockRecord, Boolean>,
-        IdentifiedDataSerializable, HazelcastInstanceAware, ReadOnly
+    /**
+     * Journals a whole record on its partition thread, in order with its changes, and changes nothing; no backup
+     * runs it. Entries without a record journal nothing.
+     */
+    abstract static class Snapshot<K, V> implements EntryProcessor<K, V, Boolean>, IdentifiedDataSerializable,
+        HazelcastInstanceAware, ReadOnly
     {
         private transient Journal journal;
 
@@ -167,20 +170,21 @@ public final class RecordSnapshots
         }
 
         @Override
-        public Boolean process(final Map.Entry<StockKey, StockRecord> entry)
+        public Boolean process(final Map.Entry<K, V> entry)
         {
-            final StockRecord record = entry.getValue();
+            final V record = entry.getValue();
             if (record == null || journal == null)
             {
                 return Boolean.FALSE;
             }
-            journal.appendKeySnapshot(record.snapshot());
-            record.markJournaledHere();
+            journal(record, journal);
             return Boolean.TRUE;
         }
 
+        abstract void journal(V record, Journal journal);
+
         @Override
-        public EntryProcessor<StockKey, StockRecord, Boolean> getBackupProcessor()
+        public EntryProcessor<K, V, Boolean> getBackupProcessor()
         {
             return null;
         }
@@ -189,12 +193,6 @@ public final class RecordSnapshots
         public int getFactoryId()
         {
             return GridSerializers.FACTORY_ID;
-        }
-
-        @Override
-        public int getClassId()
-        {
-            return GridSerializers.SNAPSHOT_STOCK;
         }
 
         @Override
@@ -208,57 +206,36 @@ public final class RecordSnapshots
         }
     }
 
-    /** Journals a reservation's whole state on its partition thread; changes nothing. */
-    public static final class SnapshotReservation implements EntryProcessor<String, ReservationRecord, Boolean>,
-        IdentifiedDataSerializable, HazelcastInstanceAware, ReadOnly
+    /** Journals a stock record whole; from then on this member's journal holds it. */
+    public static final class SnapshotStock extends Snapshot<StockKey, StockRecord>
     {
-        private transient Journal journal;
-
         @Override
-        public void setHazelcastInstance(final HazelcastInstance hazelcast)
+        void journal(final StockRecord record, final Journal journal)
         {
-            final Object j = hazelcast.getUserContext().get(JournaledProcessor.JOURNAL_CONTEXT_KEY);
-            journal = j instanceof Journal ? (Journal)j : null;
+            journal.appendKeySnapshot(record.snapshot());
+            record.markJournaledHere();
         }
 
         @Override
-        public Boolean process(final Map.Entry<String, ReservationRecord> entry)
+        public int getClassId()
         {
-            final ReservationRecord record = entry.getValue();
-            if (record == null || journal == null)
-            {
-                return Boolean.FALSE;
-            }
+            return GridSerializers.SNAPSHOT_STOCK;
+        }
+    }
+
+    /** Journals a reservation's whole state. */
+    public static final class SnapshotReservation extends Snapshot<String, ReservationRecord>
+    {
+        @Override
+        void journal(final ReservationRecord record, final Journal journal)
+        {
             journal.appendReservation(record.state(), false);
-            return Boolean.TRUE;
-        }
-
-        @Override
-        public EntryProcessor<String, ReservationRecord, Boolean> getBackupProcessor()
-        {
-            return null;
-        }
-
-        @Override
-        public int getFactoryId()
-        {
-            return GridSerializers.FACTORY_ID;
         }
 
         @Override
         public int getClassId()
         {
             return GridSerializers.SNAPSHOT_RESERVATION;
-        }
-
-        @Override
-        public void writeData(final ObjectDataOutput out)
-        {
-        }
-
-        @Override
-        public void readData(final ObjectDataInput in)
-        {
         }
     }
 }

@@ -243,21 +243,8 @@ public final class Journal implements AutoCloseable
      */
     public void appendKeySnapshot(final RecoveredState.Key key)
     {
-        lock.lock();
-        try
-        {
-            try (DocumentContext dc = appender.writingDocument())
-            {
-                JournalCodec.encodeKeySnapshot(dc.wire().bytes(), System.currentTimeMillis(), key);
-            }
-            appended++;
-            appends.increment();
-            keySnapshots.increment();
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        append(out -> JournalCodec.encodeKeySnapshot(out, System.currentTimeMillis(), key), false);
+        keySnapshots.increment();
     }
 
     /**
@@ -266,23 +253,29 @@ public final class Journal implements AutoCloseable
      */
     public void appendReset(final String reason)
     {
-        appendMarker(out -> JournalCodec.encodeReset(out, nextSeq.get() - 1, System.currentTimeMillis(), reason));
+        append(out -> JournalCodec.encodeReset(out, nextSeq.get() - 1, System.currentTimeMillis(), reason), true);
     }
 
     /** Marks the beginning of a snapshot; returns the journal index it starts at (see {@link #deleteCyclesBefore}). */
     public long appendSnapshotBegin()
     {
-        return appendMarker(out -> JournalCodec.encodeSnapshotMark(out, nextSeq.get() - 1,
-            System.currentTimeMillis(), true, 0));
+        return append(out -> JournalCodec.encodeSnapshotMark(out, nextSeq.get() - 1, System.currentTimeMillis(),
+            true, 0), true);
     }
 
     public void appendSnapshotEnd(final long records)
     {
-        appendMarker(out -> JournalCodec.encodeSnapshotMark(out, nextSeq.get() - 1, System.currentTimeMillis(),
-            false, records));
+        append(out -> JournalCodec.encodeSnapshotMark(out, nextSeq.get() - 1, System.currentTimeMillis(), false,
+            records), true);
     }
 
-    private long appendMarker(final java.util.function.Consumer<Bytes<?>> encoder)
+    /**
+     * Appends one record off the hot path (the hot appends are written out by hand, without a lambda); a marker is
+     * msync'd at once in SYNC mode, since no outcome may follow it soon.
+     *
+     * @return the record's journal index.
+     */
+    private long append(final java.util.function.Consumer<Bytes<?>> encoder, final boolean syncNow)
     {
         lock.lock();
         try
@@ -294,7 +287,7 @@ public final class Journal implements AutoCloseable
             appended++;
             appends.increment();
             final long index = appender.lastIndexAppended();
-            if (durability == Durability.SYNC)
+            if (syncNow && durability == Durability.SYNC)
             {
                 appender.sync();
             }
