@@ -101,7 +101,21 @@ class ClusterRestoreTest
                         .isEqualTo(expectedReservations.get("r-" + i));
                 }
             }
-            // And it goes on working: a retry is answered as before, a new reservation holds.
+            // The node that left earlier comes back with its old journal: the running cluster is the truth, so it
+            // takes the cluster's state and drops its own journal; nothing it held comes back.
+            final Path leftDir = dir.resolve("node-2");
+            assertThat(io.stockgrid.ingest.JournalGenerations.existing(leftDir)).isNotEmpty();
+            nodes.add(startAll(dir, cluster, members, memberPorts, 2).get(0));
+            assertThat(io.stockgrid.ingest.JournalGenerations.existing(leftDir)).as("only its new generation")
+                .hasSize(1);
+            final HttpJson viaReturned = new HttpJson(nodes.get(2).httpPort());
+            for (int i = 0; i < KEYS; i++)
+            {
+                assertThat(viaReturned.get("/v1/availability/R-" + i + "/WH-1").body()).as("stock R-%d", i)
+                    .isEqualTo(expectedStock.get("R-" + i));
+            }
+
+            // And it goes on working: a new reservation holds.
             final HttpJson http = new HttpJson(nodes.get(0).httpPort());
             assertThat(http.post("/v1/reservations", "{\"reservationId\":\"after\",\"ttlSeconds\":60,"
                 + "\"lines\":[{\"sku\":\"R-0\",\"location\":\"WH-1\",\"quantity\":1}]}").status()).isEqualTo(201);
