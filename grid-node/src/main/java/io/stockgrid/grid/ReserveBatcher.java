@@ -116,7 +116,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
         final Map<String, ArrayList<ReservationResult>> begun;
         try
         {
-            begun = reservations.executeOnKeys(begins.keySet(), new BatchProcessor<>(begins));
+            begun = GridBatch.apply(reservations, begins);
         }
         catch (final RuntimeException ex)
         {
@@ -173,8 +173,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
                 onKey.add(new StockProcessors.Hold(flow.id(), line.quantity(), flow.expiresAtMs));
             }
         }
-        final Map<StockKey, ArrayList<KeyResult>> held = stock.executeOnKeys(holds.keySet(),
-            new BatchProcessor<>(holds));
+        final Map<StockKey, ArrayList<KeyResult>> held = GridBatch.apply(stock, holds);
 
         final Map<StockKey, List<JournaledProcessor<StockKey, StockRecord, KeyResult>>> releases = new HashMap<>();
         final Map<String, List<JournaledProcessor<String, ReservationRecord, ReservationResult>>> finishes =
@@ -217,13 +216,11 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
         // 3. Return the holds of the rejected ones, before they are answered.
         if (!releases.isEmpty())
         {
-            recordReleases(rejected, releases, stock.executeOnKeys(releases.keySet(),
-                new BatchProcessor<>(releases)), KeyEffect.Kind.RELEASE);
+            recordReleases(rejected, releases, GridBatch.apply(stock, releases), KeyEffect.Kind.RELEASE);
         }
 
         // 4. Finish every record.
-        final Map<String, ArrayList<ReservationResult>> finished = reservations.executeOnKeys(finishes.keySet(),
-            new BatchProcessor<>(finishes));
+        final Map<String, ArrayList<ReservationResult>> finished = GridBatch.apply(reservations, finishes);
         final List<Flow> lapsed = new ArrayList<>(0);
         for (final Flow flow : active)
         {
@@ -247,7 +244,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
             {
                 addReleases(flow, expiries);
             }
-            recordReleases(lapsed, expiries, stock.executeOnKeys(expiries.keySet(), new BatchProcessor<>(expiries)),
+            recordReleases(lapsed, expiries, GridBatch.apply(stock, expiries),
                 KeyEffect.Kind.EXPIRE);
             for (final Flow flow : lapsed)
             {

@@ -91,7 +91,7 @@ final class SettleBatcher extends BatchApplier<SettleBatcher.Pending>
         final Map<String, ArrayList<ReservationResult>> decided;
         try
         {
-            decided = reservations.executeOnKeys(settles.keySet(), new BatchProcessor<>(settles));
+            decided = GridBatch.apply(reservations, settles);
         }
         catch (final RuntimeException ex)
         {
@@ -147,7 +147,7 @@ final class SettleBatcher extends BatchApplier<SettleBatcher.Pending>
         final Map<StockKey, ArrayList<KeyResult>> applied;
         try
         {
-            applied = stock.executeOnKeys(lines.keySet(), new BatchProcessor<>(lines));
+            applied = GridBatch.apply(stock, lines);
         }
         catch (final RuntimeException ex)
         {
