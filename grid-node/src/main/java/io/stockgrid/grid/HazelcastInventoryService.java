@@ -250,6 +250,11 @@ public final class HazelcastInventoryService implements InventoryService
                     applyToLines(r.state().reservationId(), r.state().lines(), EXPIRE_HOLD, KeyEffect.Kind.EXPIRE,
                         nowMs, effects);
                 }
+                else if (r.state() != null && r.state().phase() == ReservationPhase.PENDING
+                    && r.state().createdAtMs() + ReservationRecord.PENDING_TIMEOUT_MS <= nowMs)
+                {
+                    abandonStuck(r.state(), nowMs, effects);
+                }
             }
         }
 
@@ -293,6 +298,24 @@ public final class HazelcastInventoryService implements InventoryService
         }
         return transitions.isEmpty() && effects.isEmpty() ? SweepOutcome.EMPTY :
             new SweepOutcome(transitions, effects);
+    }
+
+    /**
+     * A reservation still PENDING long after it began was being made by a member that died (or a call that never
+     * finished): nobody was answered, so it is forgotten and its holds returned, as a restart's reconcile does; a
+     * retry with the same id then starts afresh instead of hearing REQUEST_IN_PROGRESS until the TTL.
+     */
+    private void abandonStuck(final ReservationState stuck, final long nowMs, final List<KeyEffect> effects)
+    {
+        final ReservationResult abandoned = reservations.executeOnKey(stuck.reservationId(),
+            new ReservationProcessors.Abandon());
+        if (abandoned.code() == ReservationResult.Code.TRANSITIONED)
+        {
+            applyToLines(stuck.reservationId(), stuck.lines(), StockProcessors.ReleaseHold::new,
+                KeyEffect.Kind.RELEASE, nowMs, effects);
+            LOG.warn("sweep: reservation {} was still being made {} ms after it began; it is forgotten and its "
+                + "holds are returned", stuck.reservationId(), nowMs - stuck.createdAtMs());
+        }
     }
 
     @Override

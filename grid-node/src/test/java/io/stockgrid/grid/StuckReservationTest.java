@@ -1,0 +1,81 @@
+package io.stockgrid.grid;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.stockgrid.api.ReservationLine;
+import io.stockgrid.ingest.KeyEffect;
+import io.stockgrid.ingest.RecoveredState;
+import io.stockgrid.ingest.ReservationPhase;
+import io.stockgrid.ingest.ReservationState;
+import io.stockgrid.ingest.SweepOutcome;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A reservation left PENDING by a member that died while making it (its holds placed, its record never finished)
+ * is forgotten by the sweep once it has been PENDING too long, and its holds come back; before that it is left
+ * alone, since a live call may still be making it.
+ */
+class StuckReservationTest
+{
+    private static final long RETENTION_MS = 3_600_000;
+    private static HazelcastInstance hazelcast;
+    private static HazelcastInventoryService service;
+
+    @BeforeAll
+    static void startMember()
+    {
+        hazelcast = Hazelcast.newHazelcastInstance(GridConfig.memberConfig(
+            "stuck-" + ProcessHandle.current().pid() + "-" + System.nanoTime(), "127.0.0.1", 16801));
+        service = new HazelcastInventoryService(hazelcast, 2, 100, RETENTION_MS);
+        service.restore(new RecoveredState(List.of(), List.of()));
+    }
+
+    @AfterAll
+    static void stopMember()
+    {
+        service.close();
+        hazelcast.shutdown();
+    }
+
+    @Test
+    void shouldForgetAReservationStuckPendingAndReturnItsHolds()
+    {
+        final IMap<StockKey, StockRecord> stock = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP);
+        final IMap<String, ReservationRecord> reservations =
+            hazelcast.getMap(HazelcastInventoryService.RESERVATIONS_MAP);
+        final long t0 = 1_000_000;
+        final StockKey key = new StockKey("STUCK", "WH-1");
+        stock.executeOnKey(key, new StockProcessors.SetStock(10, 0));
+        final List<ReservationLine> lines = List.of(new ReservationLine("STUCK", "WH-1", 4));
+        final ReservationState pending = new ReservationState("stuck-1", ReservationPhase.PENDING, null, 1, t0,
+            t0 + 3_600_000, t0 + 3_600_000 + RETENTION_MS, "f", null, lines, List.of());
+        // What a member that died mid-call leaves behind: the record begun, the line held, nothing finished.
+        reservations.executeOnKey("stuck-1", new ReservationProcessors.Begin(pending, t0));
+        stock.executeOnKey(key, new StockProcessors.Hold("stuck-1", 4, t0 + 3_600_000));
+        assertThat(stock.get(key).reserved()).isEqualTo(4);
+
+        final SweepOutcome early = service.expireDue(t0 + ReservationRecord.PENDING_TIMEOUT_MS - 1, 100).join();
+        assertThat(early.effects()).as("a call may still be making it").isEmpty();
+        assertThat(reservations.get("stuck-1").phase()).isEqualTo(ReservationPhase.PENDING);
+
+        final SweepOutcome late = service.expireDue(t0 + ReservationRecord.PENDING_TIMEOUT_MS, 100).join();
+        assertThat(late.effects()).singleElement().satisfies(e ->
+        {
+            assertThat(e.kind()).isEqualTo(KeyEffect.Kind.RELEASE);
+            assertThat(e.ref()).isEqualTo("stuck-1");
+            assertThat(e.reserved()).isZero();
+        });
+        assertThat(reservations.get("stuck-1")).as("forgotten: a retry starts afresh").isNull();
+        assertThat(stock.get(key).reserved()).isZero();
+
+        assertThat(service.expireDue(t0 + ReservationRecord.PENDING_TIMEOUT_MS + 1_000, 100).join().effects())
+            .as("once").isEmpty();
+    }
+}
