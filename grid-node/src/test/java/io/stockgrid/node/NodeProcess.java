@@ -58,7 +58,7 @@ public final class NodeProcess implements AutoCloseable
         final List<String> args = new ArrayList<>(List.of("--member-port", Integer.toString(memberPort),
             "--cluster-name", "it-" + memberPort, "--binary-port", "0"));
         args.addAll(List.of(extraArgs));
-        final NodeProcess node = launch(dataDir, httpPort, "512m", args);
+        final NodeProcess node = launch(dataDir, httpPort, List.of("-Xmx512m"), args);
         node.awaitReady(Duration.ofSeconds(60));
         return node;
     }
@@ -67,15 +67,17 @@ public final class NodeProcess implements AutoCloseable
      * Starts the node and returns at once, without waiting for it to be ready: members that wait for each other
      * (--min-cluster-size) must be launched together. Call {@link #awaitReady} afterwards.
      *
-     * @param maxHeap the -Xmx value, e.g. "384m".
-     * @param args    flags after --http-port and --data-dir (member port, cluster name, members ...).
+     * @param jvmOptions JVM options before -jar, e.g. -Xmx384m.
+     * @param args       flags after --http-port and --data-dir (member port, cluster name, members ...).
      */
-    public static NodeProcess launch(final Path dataDir, final int httpPort, final String maxHeap,
+    public static NodeProcess launch(final Path dataDir, final int httpPort, final List<String> jvmOptions,
         final List<String> args) throws IOException
     {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap, "-jar", jar().toString(),
-            "--http-port", Integer.toString(httpPort), "--data-dir", dataDir.toString()));
+        final List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString(), "--http-port", Integer.toString(httpPort), "--data-dir",
+            dataDir.toString()));
         command.addAll(args);
         final Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
         final Process process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -45,6 +45,7 @@ class ClusterFaultIT
     private NodeHttp http;
     private NodeCluster cluster;
     private FlashSaleDriver driver;
+    private final List<FlashSaleDriver> drivers = new ArrayList<>();
 
     @BeforeEach
     void setUp(final TestInfo info)
@@ -63,9 +64,9 @@ class ClusterFaultIT
     {
         try
         {
-            if (driver != null)
+            for (final FlashSaleDriver d : drivers)
             {
-                driver.close();
+                d.close();
             }
         }
         finally
@@ -104,7 +105,9 @@ class ClusterFaultIT
     private FlashSaleDriver driver(final StockPlan plan, final FlashSaleDriver.Workload workload,
         final int... targets)
     {
-        driver = new FlashSaleDriver(http, plan, workload, timeline, "r" + Long.toHexString(seed & 0xffff), targets);
+        driver = new FlashSaleDriver(http, plan, workload, timeline,
+            "r" + Long.toHexString(seed & 0xffff) + "-" + (char)('a' + drivers.size()), targets);
+        drivers.add(driver);
         return driver;
     }
 
@@ -128,14 +131,19 @@ class ClusterFaultIT
         Thread.sleep((long)(seconds * 1000));
     }
 
-    /** Audits the cluster through {@code slots}, adds it to the report. */
+    /** Audits the cluster through {@code slots} against every driver's ledger, adds it to the report. */
     private OutsideAuditor.Result audit(final String label, final StockPlan plan, final boolean resolveInDoubt,
         final boolean expiryPossible, final int... slots) throws InterruptedException
     {
         timeline.event("audit '" + label + "' through nodes " + java.util.Arrays.toString(slots));
-        final OutsideAuditor.Result result = new OutsideAuditor(driver, plan, http, ports(cluster, slots),
+        final List<Tracked> ledger = new ArrayList<>();
+        for (final FlashSaleDriver d : drivers)
+        {
+            ledger.addAll(d.ledger());
+        }
+        final OutsideAuditor.Result result = new OutsideAuditor(ledger, plan, http, ports(cluster, slots),
             expiryPossible).audit(resolveInDoubt);
-        report.audit(label, result);
+        report.audit(label, result, ledger, plan);
         timeline.event("audit '" + label + "' done: " + result.violationCount() + " violations");
         return result;
     }
@@ -175,7 +183,10 @@ class ClusterFaultIT
 
     private void finish()
     {
-        report.driver(driver);
+        for (int i = 0; i < drivers.size(); i++)
+        {
+            report.driver(drivers.size() == 1 ? "driver" : "driver " + (i + 1), drivers.get(i));
+        }
         final Path file = report.write(timeline, (System.nanoTime() - startNs) / 1_000_000);
         assertThat(report.violations()).as("violations (report: " + file + ")").isEmpty();
     }
@@ -200,7 +211,7 @@ class ClusterFaultIT
             cluster.awaitMembers(slot + 1, SETTLE_TIMEOUT);
             driver.targets(cluster.runningHttpPorts());
             timeline.faultEnds();
-            sleepSeconds(7);
+            sleepSeconds(5);
         }
         driver.stop();
         audit("after scale-out", plan, true, false, 0, 1, 2, 3);
@@ -241,7 +252,7 @@ class ClusterFaultIT
                 report.violation("node " + slot + " did not stop gracefully on SIGTERM: exit " + exit
                     + ", 'Stockgrid node stopped' logged: " + drained);
             }
-            sleepSeconds(6);
+            sleepSeconds(5);
         }
         report.put("gracefulStops", stops);
         driver.stop();
@@ -263,13 +274,16 @@ class ClusterFaultIT
         driver(plan, FlashSaleDriver.Workload.flashSale(seed), cluster.runningHttpPorts()).setStock();
         driver.start();
         sleepSeconds(7);
-        timeline.faultBegins("node 2 SIGKILL under load");
+        // The master: its death also moves the partition table's ownership.
+        final int victim = cluster.master();
+        report.put("killed", "node " + victim + " (the master)");
+        timeline.faultBegins("node " + victim + " (master) SIGKILL under load");
         final long acknowledgedBefore = driver.acknowledged();
-        cluster.kill(2);
+        cluster.kill(victim);
         // The client still has the dead node in its list: its calls there fail to connect and go to the next node.
         cluster.awaitMembers(2, SETTLE_TIMEOUT);
         timeline.faultEnds();
-        sleepSeconds(10);
+        sleepSeconds(8);
         final long acknowledgedAfter = driver.acknowledged();
         driver.stop();
         report.put("acknowledgedBeforeKill", acknowledgedBefore);
@@ -277,9 +291,10 @@ class ClusterFaultIT
         if (acknowledgedAfter - acknowledgedBefore < 100)
         {
             report.violation("the two survivors acknowledged only " + (acknowledgedAfter - acknowledgedBefore)
-                + " calls in the 10 s after the kill");
+                + " calls in the 8 s after the kill");
         }
-        audit("survivors after kill -9", plan, true, false, 0, 1);
+        final List<Integer> survivors = cluster.running();
+        audit("survivors after kill -9", plan, true, false, survivors.stream().mapToInt(Integer::intValue).toArray());
         logEvidence("Members {size:", "recovery", "compensat");
         finish();
     }
@@ -291,15 +306,19 @@ class ClusterFaultIT
     @Test
     void shouldRestoreTheAcknowledgedStateAfterAFullClusterCrash() throws Exception
     {
-        final StockPlan plan = flashSalePlan();
+        // Hot keys with little stock: they are close to sold out when the cluster dies, so that any unit the restart
+        // hands back by mistake is sold again afterwards, and shows as an oversell.
+        final StockPlan plan = StockPlan.flashSale(4, 150, 100, 30);
         cluster(3).start(0, 1, 2);
         cluster.awaitMembers(3, SETTLE_TIMEOUT);
-        driver(plan, FlashSaleDriver.Workload.flashSale(seed), cluster.runningHttpPorts()).setStock();
-        driver.start();
+        final FlashSaleDriver before = driver(plan, FlashSaleDriver.Workload.flashSale(seed),
+            cluster.runningHttpPorts());
+        before.setStock();
+        before.start();
         sleepSeconds(12);
         timeline.faultBegins("SIGKILL to all three under load, then restart all three");
         cluster.killAll();
-        driver.stopNow();
+        before.stopNow();
         cluster.start(0, 1, 2);
         cluster.awaitMembers(3, SETTLE_TIMEOUT);
         timeline.faultEnds();
@@ -308,10 +327,20 @@ class ClusterFaultIT
         {
             final List<String> lines = cluster.grep(slot, "journal replay done");
             replay.put("node " + slot, lines.isEmpty() ? "none" : lines.get(lines.size() - 1));
+            report.put("recovery lines of node " + slot, cluster.grep(slot, "recovery:").size());
         }
         report.put("journalReplay", replay);
         audit("after full restart", plan, true, false, 0, 1, 2);
-        logEvidence("journal replay", "recovery:", "restore");
+
+        // The restarted cluster sells on, and the reservations held before the crash are committed.
+        final FlashSaleDriver after = driver(plan, FlashSaleDriver.Workload.flashSale(seed + 1),
+            cluster.runningHttpPorts());
+        after.start();
+        sleepSeconds(6);
+        after.stop();
+        after.settleAll(before.ledger(), "commit");
+        audit("after a sale on the restarted cluster", plan, true, false, 0, 1, 2);
+        logEvidence("journal replay", "restore");
         finish();
     }
 
@@ -333,7 +362,7 @@ class ClusterFaultIT
         sleepSeconds(8);
         cluster.resume(2);
         timeline.faultEnds();
-        sleepSeconds(8);
+        sleepSeconds(6);
         driver.stop();
         report.put("memberCountsLoggedByNode2", cluster.grep(2, "Members {size:").size());
         // What the frozen member owns or backs up must also be on the others: take it away for good and read.

@@ -36,22 +36,31 @@ public final class FaultReport
         extra.put(key, value);
     }
 
-    public void driver(final FlashSaleDriver driver)
+    public void driver(final String label, final FlashSaleDriver driver)
     {
-        root.put("driver", driver.figures());
+        root.put(label, driver.figures());
         for (final String v : driver.monitorViolations())
         {
-            violations.add("monitor: " + v);
+            violations.add(label + ": monitor: " + v);
         }
         for (final String v : driver.anomalies())
         {
-            violations.add("driver: a definitive answer the contract does not allow: " + v);
+            violations.add(label + ": a definitive answer the contract does not allow: " + v);
         }
     }
 
-    /** Adds an audit under {@code label}; its violations count against the scenario. */
-    public void audit(final String label, final OutsideAuditor.Result result)
+    /**
+     * Adds an audit under {@code label}; its violations count against the scenario. When it found any, the whole
+     * ledger (what was asked, what was acknowledged, what each reservation read as) goes to
+     * &lt;test&gt;-&lt;label&gt;-ledger.csv beside the report, for the forensics.
+     */
+    public void audit(final String label, final OutsideAuditor.Result result, final List<Tracked> ledger,
+        final StockPlan plan)
     {
+        if (result.violationCount() > 0)
+        {
+            root.put("ledger " + label, writeLedger(label, result, ledger, plan).getFileName().toString());
+        }
         final Map<String, Object> a = new LinkedHashMap<>(result.figures());
         final List<OutsideAuditor.KeyFigures> rows = new ArrayList<>();
         for (final OutsideAuditor.KeyFigures k : result.keys())
@@ -69,6 +78,37 @@ public final class FaultReport
         {
             violations.add(label + ": " + v);
         }
+    }
+
+    private Path writeLedger(final String label, final OutsideAuditor.Result result, final List<Tracked> ledger,
+        final StockPlan plan)
+    {
+        final Path file = reportDir().resolve(name + "-" + label.replaceAll("[^A-Za-z0-9]+", "-") + "-ledger.csv");
+        final StringBuilder csv = new StringBuilder(ledger.size() * 200)
+            .append("reservationId,lines,reserve,reserveStatus,settleAction,settle,settleStatus,readStatus,attempts,"
+                + "trail\n");
+        for (final Tracked t : ledger)
+        {
+            final StringBuilder lines = new StringBuilder();
+            for (int l = 0; l < t.keys.length; l++)
+            {
+                lines.append(l == 0 ? "" : " ").append(plan.key(t.keys[l]).path()).append('x').append(t.quantities[l]);
+            }
+            csv.append(t.id).append(',').append(lines).append(',').append(t.reserve).append(',')
+                .append(t.reserveStatus).append(',').append(t.settleAction).append(',').append(t.settle).append(',')
+                .append(t.settleStatus).append(',').append(result.statuses().get(t.id)).append(',')
+                .append(t.attempts).append(",\"").append(t.trail().replace('"', '\'')).append("\"\n");
+        }
+        try
+        {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, csv);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        return file;
     }
 
     public void violation(final String what)

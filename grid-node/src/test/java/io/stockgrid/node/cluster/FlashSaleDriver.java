@@ -280,6 +280,42 @@ public final class FlashSaleDriver implements AutoCloseable
         }
     }
 
+    /**
+     * Commits (or releases) every given reservation that was acknowledged HELD and never settled, one after another,
+     * with the same retries as the load; records each outcome in its {@link Tracked}.
+     */
+    public void settleAll(final List<Tracked> reservations, final String action)
+    {
+        final String target = "commit".equals(action) ? "COMMITTED" : "RELEASED";
+        int settled = 0;
+        for (final Tracked t : reservations)
+        {
+            if (t.reserve != Tracked.Call.ACKED || !"HELD".equals(t.reserveStatus) || t.settle != Tracked.Call.NONE)
+            {
+                continue;
+            }
+            t.settleAction = action;
+            t.settle = Tracked.Call.IN_FLIGHT;
+            final NodeHttp.Attempt a = call("POST", "/v1/reservations/" + t.id + "/" + action, "",
+                workload.callBudgetMs(), false, t);
+            if (a == null)
+            {
+                t.settle = Tracked.Call.IN_DOUBT;
+                inDoubt.increment();
+                continue;
+            }
+            acknowledged.increment();
+            t.settleStatus = a.status() == 200 || a.status() == 409 ? a.text("status") : "ANSWER " + a.status();
+            t.settle = Tracked.Call.ACKED;
+            if (a.status() != 200 || !target.equals(t.settleStatus))
+            {
+                anomaly(action + " of acknowledged HELD " + t.id + " answered " + a);
+            }
+            settled++;
+        }
+        timeline.event(action + " answered for " + settled + " reservations acknowledged HELD");
+    }
+
     /** Records an acknowledgement's time (for the unavailability window) and the call's duration. */
     private int[] note(final int[] acks, final int index, final long callStartNs)
     {
@@ -290,8 +326,14 @@ public final class FlashSaleDriver implements AutoCloseable
         final long callMs = (nowNs - callStartNs) / 1_000_000;
         if (callMs > longestCallMs.get())
         {
-            longestCallMs.set(callMs);
-            longestCallAtMs.set(timeline.toMs(callStartNs));
+            synchronized (longestCallMs)
+            {
+                if (callMs > longestCallMs.get())
+                {
+                    longestCallMs.set(callMs);
+                    longestCallAtMs.set(timeline.toMs(callStartNs));
+                }
+            }
         }
         return grown;
     }

@@ -26,9 +26,16 @@ import java.util.regex.Pattern;
  */
 public final class NodeCluster implements AutoCloseable
 {
-    static final String MAX_HEAP = "384m";
+    /**
+     * JVM options of every node. On a small shared box (2 cores) the C2 compiler threads and G1's concurrent threads
+     * of three or four JVMs starve each other, and a node took 25 s instead of 10 s to start; the behaviour under
+     * test does not depend on the JIT tier or the collector. Override with -Dcluster.faults.jvm="...".
+     */
+    static final List<String> JVM_OPTIONS = List.of(System.getProperty("cluster.faults.jvm",
+        "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1").trim().split("\\s+"));
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Pattern MEMBERS = Pattern.compile("Members \\{size:(\\d+), ver:\\d+}");
+    private static final Pattern FIRST_MEMBER = Pattern.compile("Member \\[[^]]+]:(\\d+)");
     /** Ports below the Linux ephemeral range, so that no outgoing connection takes a port a restart needs. */
     private static final int PORT_RANGE_LOW = 20_000;
     private static final int PORT_RANGE_HIGH = 32_000;
@@ -127,7 +134,7 @@ public final class NodeCluster implements AutoCloseable
             final List<String> args = new ArrayList<>(List.of("--member-port", Integer.toString(memberPorts[slot]),
                 "--cluster-name", clusterName, "--members", members(), "--binary-port", "0"));
             args.addAll(nodeArgs);
-            nodes[slot] = NodeProcess.launch(dataDir, httpPorts[slot], MAX_HEAP, args);
+            nodes[slot] = NodeProcess.launch(dataDir, httpPorts[slot], JVM_OPTIONS, args);
             logs.get(slot).add(nodes[slot].log());
             timeline.event("node " + slot + " launched (pid " + nodes[slot].pid() + ")");
         }
@@ -254,6 +261,37 @@ public final class NodeCluster implements AutoCloseable
         }
         throw new IllegalStateException("cluster did not settle at " + size + " members within " + timeout
             + " (node:members " + seen + ")");
+    }
+
+    /**
+     * The slot of the cluster's master, as the first running node's log last listed it (Hazelcast lists the oldest
+     * member, the master, first).
+     */
+    public int master()
+    {
+        try
+        {
+            final String log = read(nodes[running().get(0)].log());
+            final int at = log.lastIndexOf("Members {size:");
+            final Matcher m = FIRST_MEMBER.matcher(log);
+            if (at < 0 || !m.find(at))
+            {
+                throw new IllegalStateException("no member list logged yet");
+            }
+            final int port = Integer.parseInt(m.group(1));
+            for (int slot = 0; slot < memberPorts.length; slot++)
+            {
+                if (memberPorts[slot] == port)
+                {
+                    return slot;
+                }
+            }
+            throw new IllegalStateException("master at member port " + port + " is not one of this cluster's slots");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     static int lastMemberCount(final Path log)

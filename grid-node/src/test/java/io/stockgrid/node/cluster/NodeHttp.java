@@ -47,11 +47,6 @@ public final class NodeHttp
             return json == null ? -1 : json.path(field).asLong(-1);
         }
 
-        public boolean answered(final int expectedStatus)
-        {
-            return kind == Kind.ANSWERED && status == expectedStatus;
-        }
-
         /** The error code of an error answer, or "" ("INSUFFICIENT_STOCK", "REQUEST_IN_PROGRESS", ...). */
         public String error()
         {

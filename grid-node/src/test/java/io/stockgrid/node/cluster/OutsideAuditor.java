@@ -34,24 +34,25 @@ public final class OutsideAuditor
 {
     private static final int READERS = 8;
     private static final long READ_BUDGET_MS = 20_000;
-    private static final long RESOLVE_BUDGET_MS = 12_000;
+    private static final long RESOLVE_BUDGET_MS = 10_000;
     private static final int REPLAY_SAMPLE = 300;
     private static final int VIOLATION_LINES_MAX = 400;
 
-    private final FlashSaleDriver driver;
+    private final List<Tracked> ledger;
     private final StockPlan plan;
     private final NodeHttp http;
     private final int[] ports;
     private final boolean expiryPossible;
 
     /**
+     * @param ledger         every reservation any driver made on these keys.
      * @param ports          the nodes to read from (all must be up).
      * @param expiryPossible whether a hold may have expired since it was acknowledged.
      */
-    public OutsideAuditor(final FlashSaleDriver driver, final StockPlan plan, final NodeHttp http, final int[] ports,
+    public OutsideAuditor(final List<Tracked> ledger, final StockPlan plan, final NodeHttp http, final int[] ports,
         final boolean expiryPossible)
     {
-        this.driver = driver;
+        this.ledger = List.copyOf(ledger);
         this.plan = plan;
         this.http = http;
         this.ports = ports.clone();
@@ -64,8 +65,9 @@ public final class OutsideAuditor
     {
     }
 
+    /** @param statuses what each reservation read as, last (after any retries of calls in doubt). */
     public record Result(List<String> violations, int violationCount, Map<String, Object> figures,
-        List<KeyFigures> keys)
+        List<KeyFigures> keys, Map<String, String> statuses)
     {
     }
 
@@ -84,13 +86,7 @@ public final class OutsideAuditor
     public Result audit(final boolean resolveInDoubt) throws InterruptedException
     {
         final long startNs = System.nanoTime();
-        final List<Tracked> ledger = driver.ledger();
         final Map<String, Object> figures = new TreeMap<>();
-        final Map<String, Tracked> byId = new HashMap<>();
-        for (final Tracked t : ledger)
-        {
-            byId.put(t.id, t);
-        }
 
         // 1. Every reservation reads with a status its acknowledged calls allow.
         final Map<String, String> status = readStatuses(ledger);
@@ -275,7 +271,7 @@ public final class OutsideAuditor
 
         figures.put("auditMs", (System.nanoTime() - startNs) / 1_000_000);
         figures.put("violations", violationCount);
-        return new Result(List.copyOf(violations), violationCount, figures, keys);
+        return new Result(List.copyOf(violations), violationCount, figures, keys, Map.copyOf(status));
     }
 
     /** GET every reservation, spread over the nodes; "NONE" for 404, "UNREADABLE" if no node answered. */
