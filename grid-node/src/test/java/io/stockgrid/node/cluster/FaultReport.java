@@ -20,15 +20,17 @@ public final class FaultReport
 {
     private static final int KEY_ROWS_MAX = 40;
     private final String name;
-    private final Map<String, Object> root = new LinkedHashMap<>();
+    private final long seed;
+    private final Map<String, Map<String, Object>> drivers = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> audits = new LinkedHashMap<>();
+    private final Map<String, Object> ledgers = new LinkedHashMap<>();
     private final Map<String, Object> extra = new LinkedHashMap<>();
     private final List<String> violations = new ArrayList<>();
 
     public FaultReport(final String name, final long seed)
     {
         this.name = name;
-        root.put("test", name);
-        root.put("seed", seed);
+        this.seed = seed;
     }
 
     public void put(final String key, final Object value)
@@ -38,7 +40,7 @@ public final class FaultReport
 
     public void driver(final String label, final FlashSaleDriver driver)
     {
-        root.put(label, driver.figures());
+        drivers.put(label, driver.figures());
         for (final String v : driver.monitorViolations())
         {
             violations.add(label + ": monitor: " + v);
@@ -59,7 +61,7 @@ public final class FaultReport
     {
         if (result.violationCount() > 0)
         {
-            root.put("ledger " + label, writeLedger(label, result, ledger, plan).getFileName().toString());
+            ledgers.put(label, writeLedger(label, result, ledger, plan).getFileName().toString());
         }
         final Map<String, Object> a = new LinkedHashMap<>(result.figures());
         final List<OutsideAuditor.KeyFigures> rows = new ArrayList<>();
@@ -73,7 +75,7 @@ public final class FaultReport
         }
         a.put("keys (hot ones and any that failed)", rows);
         a.put("violationSamples", result.violations().subList(0, Math.min(50, result.violations().size())));
-        root.put("audit " + label, a);
+        audits.put(label, a);
         for (final String v : result.violations())
         {
             violations.add(label + ": " + v);
@@ -124,11 +126,18 @@ public final class FaultReport
     /** Prints and writes the report; returns the file. */
     public Path write(final FaultTimeline timeline, final long elapsedMs)
     {
-        root.put("elapsedMs", elapsedMs);
+        final Map<String, Object> root = new LinkedHashMap<>();
+        root.put("test", name);
+        root.put("seed", seed);
         root.put("result", violations.isEmpty() ? "PASS" : "FAIL (" + violations.size() + " violations)");
+        root.put("elapsedMs", elapsedMs);
+        root.put("summary", summary());
         root.put("timeline", timeline.events());
         root.put("faultWindows", timeline.windows());
         root.put("scenario", extra);
+        root.put("drivers", drivers);
+        root.put("audits", audits);
+        root.put("ledgers (CSV beside this report)", ledgers);
         root.put("violations", violations.subList(0, Math.min(200, violations.size())));
         final Path dir = reportDir();
         final Path file = dir.resolve(name + ".json");
@@ -146,6 +155,37 @@ public final class FaultReport
             throw new UncheckedIOException(ex);
         }
         return file;
+    }
+
+    /** The headline figures: per driver what the client met, per audit what was found. */
+    private Map<String, Object> summary()
+    {
+        final Map<String, Object> summary = new LinkedHashMap<>();
+        drivers.forEach((label, d) ->
+        {
+            final Map<String, Object> s = new LinkedHashMap<>();
+            for (final String key : List.of("calls", "attempts", "acknowledged", "inDoubt", "errorsTotal",
+                "errorsDuringFault", "timeoutsDuringFault", "longestUnavailabilityMs", "longestUnavailabilityFromMs",
+                "longestCallMs", "anomalies"))
+            {
+                s.put(key, d.get(key));
+            }
+            summary.put(label, s);
+        });
+        audits.forEach((label, a) ->
+        {
+            final Map<String, Object> s = new LinkedHashMap<>();
+            for (final String key : List.of("reservationsRead", "acknowledgedOutcomesChecked", "inDoubtAfterLoad",
+                "inDoubtResolution", "keysAudited", "keysWithViolations", "unitTotals", "violations"))
+            {
+                if (a.containsKey(key))
+                {
+                    s.put(key, a.get(key));
+                }
+            }
+            summary.put("audit " + label, s);
+        });
+        return summary;
     }
 
     /** target/cluster-faults of the grid-node module (next to the node jar the failsafe run is given). */
