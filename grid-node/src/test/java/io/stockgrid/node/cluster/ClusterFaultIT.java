@@ -23,7 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Real node processes in a real cluster (TCP-IP join on loopback, --min-cluster-size 2), a flash sale driven at all
  * of them, a fault in the middle of it (members joining, leaving gracefully, killed, frozen, the whole cluster
  * killed and restarted), and an outside audit of what the client was told against what the cluster holds afterwards.
- * Each test writes its report to target/cluster-faults/&lt;test&gt;.json. Speed is reported, never asserted.
+ * Each test writes its report to target/cluster-faults/&lt;test&gt;.json (and, when an audit fails, the whole ledger
+ * as CSV, and the nodes' logs, beside it). Speed is reported, never asserted.
+ * <p>
+ * The parts: {@link NodeCluster} (the processes and their signals), {@link FlashSaleDriver} (the load and what the
+ * client was told), {@link OutsideAuditor} (the checks), {@link FaultReport}. Rerun one scenario with
+ * {@code mvn -B -o verify -pl grid-node -am -Dit.test='ClusterFaultIT#<test>' -Dtest=NoSuchTest
+ * -Dsurefire.failIfNoSpecifiedTests=false}, its seed with {@code -Dcluster.faults.seed=<seed>}.
  * <p>
  * Split-brain (scenario 5 of the cluster issue) is not here.
  */
@@ -46,6 +52,7 @@ class ClusterFaultIT
     private NodeCluster cluster;
     private FlashSaleDriver driver;
     private final List<FlashSaleDriver> drivers = new ArrayList<>();
+    private boolean reported;
 
     @BeforeEach
     void setUp(final TestInfo info)
@@ -64,6 +71,11 @@ class ClusterFaultIT
     {
         try
         {
+            if (!reported && report != null)
+            {
+                report.violation("the scenario stopped before its audit: see the test's exception");
+                writeReport();
+            }
             for (final FlashSaleDriver d : drivers)
             {
                 d.close();
@@ -181,13 +193,19 @@ class ClusterFaultIT
         report.put("nodeLogs", evidence);
     }
 
-    private void finish()
+    private Path writeReport()
     {
+        reported = true;
         for (int i = 0; i < drivers.size(); i++)
         {
             report.driver(drivers.size() == 1 ? "driver" : "driver " + (i + 1), drivers.get(i));
         }
-        final Path file = report.write(timeline, (System.nanoTime() - startNs) / 1_000_000);
+        return report.write(timeline, (System.nanoTime() - startNs) / 1_000_000);
+    }
+
+    private void finish()
+    {
+        final Path file = writeReport();
         assertThat(report.violations()).as("violations (report: " + file + ")").isEmpty();
     }
 
@@ -317,10 +335,12 @@ class ClusterFaultIT
         before.start();
         sleepSeconds(12);
         timeline.faultBegins("SIGKILL to all three under load, then restart all three");
+        final long killedMs = timeline.nowMs();
         cluster.killAll();
         before.stopNow();
         cluster.start(0, 1, 2);
         cluster.awaitMembers(3, SETTLE_TIMEOUT);
+        report.put("outageMs (SIGKILL to every node ready again)", timeline.nowMs() - killedMs);
         timeline.faultEnds();
         final Map<String, Object> replay = new TreeMap<>();
         for (int slot = 0; slot < 3; slot++)
