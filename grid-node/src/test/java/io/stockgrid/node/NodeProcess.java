@@ -55,21 +55,38 @@ public final class NodeProcess implements AutoCloseable
     public static NodeProcess start(final Path dataDir, final int httpPort, final int memberPort,
         final String... extraArgs) throws IOException, InterruptedException
     {
-        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar().toString(),
-            "--http-port", Integer.toString(httpPort), "--data-dir", dataDir.toString(),
-            "--member-port", Integer.toString(memberPort), "--cluster-name", "it-" + memberPort,
-            "--binary-port", "0"));
-        command.addAll(List.of(extraArgs));
-        final Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(log.toFile()).start();
-        final NodeProcess node = new NodeProcess(process, httpPort, log);
+        final List<String> args = new ArrayList<>(List.of("--member-port", Integer.toString(memberPort),
+            "--cluster-name", "it-" + memberPort, "--binary-port", "0"));
+        args.addAll(List.of(extraArgs));
+        final NodeProcess node = launch(dataDir, httpPort, List.of("-Xmx512m"), args);
         node.awaitReady(Duration.ofSeconds(60));
         return node;
     }
 
-    private void awaitReady(final Duration timeout) throws InterruptedException, IOException
+    /**
+     * Starts the node and returns at once, without waiting for it to be ready: members that wait for each other
+     * (--min-cluster-size) must be launched together. Call {@link #awaitReady} afterwards.
+     *
+     * @param jvmOptions JVM options before -jar, e.g. -Xmx384m.
+     * @param args       flags after --http-port and --data-dir (member port, cluster name, members ...).
+     */
+    public static NodeProcess launch(final Path dataDir, final int httpPort, final List<String> jvmOptions,
+        final List<String> args) throws IOException
+    {
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        final List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString(), "--http-port", Integer.toString(httpPort), "--data-dir",
+            dataDir.toString()));
+        command.addAll(args);
+        final Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(log.toFile()).start();
+        return new NodeProcess(process, httpPort, log);
+    }
+
+    /** Waits until GET /health/ready answers 200; fails with the node's log if it exits or the time runs out. */
+    public void awaitReady(final Duration timeout) throws InterruptedException, IOException
     {
         final HttpJson http = new HttpJson(httpPort);
         final long deadline = System.nanoTime() + timeout.toNanos();
@@ -105,6 +122,43 @@ public final class NodeProcess implements AutoCloseable
     public Path log()
     {
         return log;
+    }
+
+    public long pid()
+    {
+        return process.pid();
+    }
+
+    public boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
+    /** SIGSTOP: the process is frozen (no heartbeats, no answers) with its sockets open, until {@link #resume()}. */
+    public void pause() throws IOException, InterruptedException
+    {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() throws IOException, InterruptedException
+    {
+        signal("-CONT");
+    }
+
+    private void signal(final String signal) throws IOException, InterruptedException
+    {
+        final Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0)
+        {
+            throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
+    /** SIGKILL without waiting for the exit (see {@link #kill()}). */
+    public void destroyForcibly()
+    {
+        process.destroyForcibly();
     }
 
     /** SIGKILL: no shutdown hook, no drain, no flush. */
