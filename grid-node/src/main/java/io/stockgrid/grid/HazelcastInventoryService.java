@@ -61,6 +61,9 @@ public final class HazelcastInventoryService implements InventoryService
      * index), and leftovers arise only when a flow stopped half-way, so it runs far less often than the expiry step.
      */
     static final long LEFTOVER_SCAN_INTERVAL_MS = 10_000;
+    /** After a member leaves, how long, and how often, the sweep looks for reservations it left PENDING. */
+    private static final long ORPHAN_SCAN_WINDOW_NS = 20_000_000_000L;
+    private static final long ORPHAN_SCAN_INTERVAL_NS = 1_000_000_000L;
     /** Restore calls outstanding at once. */
     private static final int RESTORE_WINDOW = 256;
     /** Records journaled by one call of a snapshot. */
@@ -84,6 +87,9 @@ public final class HazelcastInventoryService implements InventoryService
     private final SettleBatcher settler;
     private volatile boolean restored;
     private volatile int minClusterSize = 1;
+    /** Until when the sweep looks for PENDING reservations whose member left (backups are promoted meanwhile). */
+    private volatile long orphanScanUntilNs;
+    private long nextOrphanScanNs;
 
     /**
      * @param workerThreads threads that run call flows and wait on the grid.
@@ -106,7 +112,21 @@ public final class HazelcastInventoryService implements InventoryService
                 t.setDaemon(true);
                 return t;
             }, new ThreadPoolExecutor.AbortPolicy());
-        this.batcher = new ReserveBatcher(stock, reservations, retentionMs, RESERVE_APPLIERS, maxQueued);
+        this.batcher = new ReserveBatcher(stock, reservations, retentionMs, RESERVE_APPLIERS, maxQueued,
+            hazelcast.getCluster().getLocalMember().getUuid().toString());
+        hazelcast.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener()
+        {
+            @Override
+            public void memberAdded(final com.hazelcast.cluster.MembershipEvent event)
+            {
+            }
+
+            @Override
+            public void memberRemoved(final com.hazelcast.cluster.MembershipEvent event)
+            {
+                orphansMayExist();
+            }
+        });
         this.settler = new SettleBatcher(stock, reservations, SETTLE_APPLIERS, maxQueued);
     }
 
@@ -258,6 +278,8 @@ public final class HazelcastInventoryService implements InventoryService
             }
         }
 
+        abandonOrphans(nowMs, effects);
+
         // Holds that outlived their expiry by the grace period were left by a flow that stopped half-way (a
         // crash between deciding a reservation's phase and applying it to its lines): finish that flow.
         if (nowMs < nextLeftoverScanMs)
@@ -305,6 +327,37 @@ public final class HazelcastInventoryService implements InventoryService
      * finished): nobody was answered, so it is forgotten and its holds returned, as a restart's reconcile does; a
      * retry with the same id then starts afresh instead of hearing REQUEST_IN_PROGRESS until the TTL.
      */
+    /** A member left: reservations it was making may be left PENDING here, now or once backups are promoted. */
+    void orphansMayExist()
+    {
+        orphanScanUntilNs = System.nanoTime() + ORPHAN_SCAN_WINDOW_NS;
+    }
+
+    /** Abandons the PENDING reservations this member owns whose coordinating member is no longer in the cluster. */
+    private void abandonOrphans(final long nowMs, final List<KeyEffect> effects)
+    {
+        final long now = System.nanoTime();
+        if (now - orphanScanUntilNs > 0 || now - nextOrphanScanNs < 0)
+        {
+            return;
+        }
+        nextOrphanScanNs = now + ORPHAN_SCAN_INTERVAL_NS;
+        final Set<String> members = new HashSet<>();
+        for (final com.hazelcast.cluster.Member m : hazelcast.getCluster().getMembers())
+        {
+            members.add(m.getUuid().toString());
+        }
+        final Set<String> pending = reservations.localKeySet(Predicates.lessEqual("pendingSinceMs", nowMs));
+        for (final ReservationRecord record : reservations.getAll(pending).values())
+        {
+            if (record.phase() == ReservationPhase.PENDING && record.coordinator() != null
+                && !members.contains(record.coordinator()))
+            {
+                abandonStuck(record.state(), nowMs, effects);
+            }
+        }
+    }
+
     private void abandonStuck(final ReservationState stuck, final long nowMs, final List<KeyEffect> effects)
     {
         final ReservationResult abandoned = reservations.executeOnKey(stuck.reservationId(),
@@ -313,8 +366,9 @@ public final class HazelcastInventoryService implements InventoryService
         {
             applyToLines(stuck.reservationId(), stuck.lines(), StockProcessors.ReleaseHold::new,
                 KeyEffect.Kind.RELEASE, nowMs, effects);
-            LOG.warn("sweep: reservation {} was still being made {} ms after it began; it is forgotten and its "
-                + "holds are returned", stuck.reservationId(), nowMs - stuck.createdAtMs());
+            LOG.warn("sweep: reservation {} was still being made {} ms after it began (by a member that left, or a "
+                + "call that never finished); it is forgotten and its holds are returned", stuck.reservationId(),
+                nowMs - stuck.createdAtMs());
         }
     }
 

@@ -63,6 +63,7 @@ public final class ReservationProcessors
     {
         private ReservationState pending;
         private long nowMs;
+        private String coordinator;
 
         public Begin()
         {
@@ -70,8 +71,15 @@ public final class ReservationProcessors
 
         public Begin(final ReservationState pending, final long nowMs)
         {
+            this(pending, nowMs, null);
+        }
+
+        /** @param coordinator UUID of the member whose call makes the reservation. */
+        public Begin(final ReservationState pending, final long nowMs, final String coordinator)
+        {
             this.pending = pending;
             this.nowMs = nowMs;
+            this.coordinator = coordinator;
         }
 
         ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
@@ -82,7 +90,7 @@ public final class ReservationProcessors
             if (existing == null || (!existing.phase().holdsStock()
                 && (existing.state().retainUntilMs() < nowMs || existing.state().firstOutcome() == null)))
             {
-                final ReservationRecord created = new ReservationRecord(pending);
+                final ReservationRecord created = new ReservationRecord(pending, coordinator);
                 store(entry, created, nowMs, journal);
                 return result(ReservationResult.Code.CREATED, created);
             }
@@ -101,6 +109,7 @@ public final class ReservationProcessors
         {
             ReservationRecord.writeState(out, pending);
             out.writeLong(nowMs);
+            out.writeString(coordinator);
         }
 
         @Override
@@ -108,6 +117,7 @@ public final class ReservationProcessors
         {
             pending = ReservationRecord.readState(in);
             nowMs = in.readLong();
+            coordinator = in.readString();
         }
     }
 

@@ -19,6 +19,12 @@ import java.util.List;
 public final class ReservationRecord implements IdentifiedDataSerializable
 {
     private ReservationState state;
+    /**
+     * While PENDING: the UUID of the member whose call is making it (null when unknown, e.g. restored). If that
+     * member leaves the cluster, nobody will finish it (see {@link HazelcastInventoryService}'s sweep). Not
+     * journaled: it means nothing after a restart.
+     */
+    private String coordinator;
 
     public ReservationRecord()
     {
@@ -27,6 +33,23 @@ public final class ReservationRecord implements IdentifiedDataSerializable
     public ReservationRecord(final ReservationState state)
     {
         this.state = state;
+    }
+
+    ReservationRecord(final ReservationState state, final String coordinator)
+    {
+        this.state = state;
+        this.coordinator = coordinator;
+    }
+
+    String coordinator()
+    {
+        return coordinator;
+    }
+
+    /** A predicate attribute (not indexed): when a PENDING reservation began, else never. */
+    public long getPendingSinceMs()
+    {
+        return state.phase() == ReservationPhase.PENDING ? state.createdAtMs() : Long.MAX_VALUE;
     }
 
     public ReservationState state()
@@ -83,12 +106,14 @@ public final class ReservationRecord implements IdentifiedDataSerializable
     public void writeData(final ObjectDataOutput out) throws IOException
     {
         writeState(out, state);
+        out.writeString(coordinator);
     }
 
     @Override
     public void readData(final ObjectDataInput in) throws IOException
     {
         state = readState(in);
+        coordinator = in.readString();
     }
 
     static void writeState(final ObjectDataOutput out, final ReservationState s) throws IOException

@@ -34,6 +34,8 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
     private final IMap<StockKey, StockRecord> stock;
     private final IMap<String, ReservationRecord> reservations;
     private final long retentionMs;
+    /** This member's UUID, recorded on the reservations it begins. */
+    private final String coordinator;
 
     record Pending(Commands.Reserve command, long nowMs, CompletableFuture<ReservationOutcome> future)
     {
@@ -66,12 +68,13 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
     }
 
     ReserveBatcher(final IMap<StockKey, StockRecord> stock, final IMap<String, ReservationRecord> reservations,
-        final long retentionMs, final int appliers, final int queueCapacity)
+        final long retentionMs, final int appliers, final int queueCapacity, final String coordinator)
     {
         super("stockgrid-reserve-applier", appliers, queueCapacity, MAX_BATCH);
         this.stock = stock;
         this.reservations = reservations;
         this.retentionMs = retentionMs;
+        this.coordinator = coordinator;
     }
 
     CompletableFuture<ReservationOutcome> reserve(final Commands.Reserve command, final long nowMs)
@@ -110,7 +113,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
             final ReservationState pending = new ReservationState(c.reservationId(), ReservationPhase.PENDING, null, 1,
                 p.nowMs(), flow.expiresAtMs, flow.expiresAtMs + retentionMs, c.fingerprint(), c.correlationId(),
                 c.lines(), List.of());
-            begins.put(c.reservationId(), List.of(new ReservationProcessors.Begin(pending, p.nowMs())));
+            begins.put(c.reservationId(), List.of(new ReservationProcessors.Begin(pending, p.nowMs(), coordinator)));
             flows.add(flow);
         }
         final Map<String, ArrayList<ReservationResult>> begun;
