@@ -90,7 +90,7 @@ class BoundedMetricsTest
         assertThat(lines(scrape, "stockgrid_reserve_rejections_by_sku{")).hasSize(IngestMetrics.REJECTED_SKUS_EXPORTED);
         assertThat(scrape).contains("stockgrid_reservations_rejected_total 300.0");
         assertThat(scrape).contains("stockgrid_journal_bytes 0.0").contains("stockgrid_snapshot_records 0.0")
-            .contains("stockgrid_journal_lag_ms 0.0").contains("stockgrid_snapshot_age_seconds 0.0");
+            .contains("stockgrid_journal_lag_ms 0.0").contains("stockgrid_snapshot_age_seconds -1.0");
     }
 
     private static List<String> lines(final String scrape, final String prefix)
