@@ -360,12 +360,15 @@ public final class HazelcastInventoryService implements InventoryService
 
     private void abandonStuck(final ReservationState stuck, final long nowMs, final List<KeyEffect> effects)
     {
+        // Holds first, record second: while the PENDING record stands, no new call can begin this id (it hears
+        // REQUEST_IN_PROGRESS), so every hold under the id is the stuck call's. Forgetting the record first would
+        // let a retry begin afresh and hold, and the release would then take the retry's hold.
+        applyToLines(stuck.reservationId(), stuck.lines(), StockProcessors.ReleaseHold::new, KeyEffect.Kind.RELEASE,
+            nowMs, effects);
         final ReservationResult abandoned = reservations.executeOnKey(stuck.reservationId(),
             new ReservationProcessors.Abandon());
         if (abandoned.code() == ReservationResult.Code.TRANSITIONED)
         {
-            applyToLines(stuck.reservationId(), stuck.lines(), StockProcessors.ReleaseHold::new,
-                KeyEffect.Kind.RELEASE, nowMs, effects);
             LOG.warn("sweep: reservation {} was still being made {} ms after it began (by a member that left, or a "
                 + "call that never finished); it is forgotten and its holds are returned", stuck.reservationId(),
                 nowMs - stuck.createdAtMs());
@@ -595,17 +598,16 @@ public final class HazelcastInventoryService implements InventoryService
         final List<KeyEffect> effects = new ArrayList<>();
         for (final ReservationState r : state.reservations())
         {
-            if (r.phase() == ReservationPhase.PENDING)
+            final ReservationRecord current = r.phase() == ReservationPhase.PENDING ?
+                reservations.get(r.reservationId()) : null;
+            if (current != null && current.phase() == ReservationPhase.PENDING)
             {
-                final ReservationResult abandoned = reservations.executeOnKey(r.reservationId(),
-                    new ReservationProcessors.Abandon());
-                if (abandoned.code() == ReservationResult.Code.TRANSITIONED)
-                {
-                    applyToLines(r.reservationId(), r.lines(), StockProcessors.ReleaseHold::new,
-                        KeyEffect.Kind.RELEASE, nowMs, effects);
-                    LOG.info("recovery: reservation {} was still being made; its holds are returned",
-                        r.reservationId());
-                }
+                // Holds first, record second (see abandonStuck).
+                applyToLines(r.reservationId(), current.state().lines(), StockProcessors.ReleaseHold::new,
+                    KeyEffect.Kind.RELEASE, nowMs, effects);
+                reservations.executeOnKey(r.reservationId(), new ReservationProcessors.Abandon());
+                LOG.info("recovery: reservation {} was still being made; its holds are returned",
+                    r.reservationId());
             }
         }
         for (final RecoveredState.Key key : state.keys())

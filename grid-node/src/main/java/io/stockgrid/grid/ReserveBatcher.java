@@ -303,28 +303,56 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
      * After a failure part-way: return every line's hold (idempotent: a line never held answers NO_HOLD), forget the
      * PENDING records, and answer FAILED with whatever changed, so the caller may retry with the same id.
      */
+    private static final int COMPENSATION_ATTEMPTS = 4;
+    private static final long COMPENSATION_BACKOFF_MS = 500;
+
+    /** Holds first, record second: while the PENDING record stands, no other call can begin this id. */
+    private void releaseAndAbandon(final Flow flow)
+    {
+        for (final ReservationLine line : flow.lines)
+        {
+            final KeyResult r = stock.executeOnKey(new StockKey(line.sku(), line.location()),
+                new StockProcessors.ReleaseHold(flow.id(), KeyEffect.Kind.RELEASE));
+            if (r.changed())
+            {
+                flow.effects.add(HazelcastInventoryService.effect(line.sku(), line.location(), r,
+                    KeyEffect.Kind.RELEASE, flow.id(), r.quantity(), 0, flow.pending.nowMs()));
+            }
+        }
+        reservations.executeOnKey(flow.id(), new ReservationProcessors.Abandon());
+    }
+
     private void compensate(final List<Flow> active)
     {
         for (final Flow flow : active)
         {
-            try
+            // A batch fails part-way mostly because a member left: its partitions answer again once their backups
+            // are promoted, so try a few times before leaving it to the sweep.
+            for (int attempt = 1; attempt <= COMPENSATION_ATTEMPTS; attempt++)
             {
-                for (final ReservationLine line : flow.lines)
+                try
                 {
-                    final KeyResult r = stock.executeOnKey(new StockKey(line.sku(), line.location()),
-                        new StockProcessors.ReleaseHold(flow.id(), KeyEffect.Kind.RELEASE));
-                    if (r.changed())
+                    releaseAndAbandon(flow);
+                    break;
+                }
+                catch (final RuntimeException compensationFailure)
+                {
+                    if (attempt == COMPENSATION_ATTEMPTS)
                     {
-                        flow.effects.add(HazelcastInventoryService.effect(line.sku(), line.location(), r,
-                            KeyEffect.Kind.RELEASE, flow.id(), r.quantity(), 0, flow.pending.nowMs()));
+                        LOG.warn("compensation of reservation {} failed {} times; the sweep will forget it",
+                            flow.id(), attempt, compensationFailure);
+                        break;
+                    }
+                    try
+                    {
+                        Thread.sleep(COMPENSATION_BACKOFF_MS * attempt);
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                        break;
                     }
                 }
-                reservations.executeOnKey(flow.id(), new ReservationProcessors.Abandon());
-            }
-            catch (final RuntimeException compensationFailure)
-            {
-                LOG.warn("compensation of reservation {} failed; the sweep will expire it", flow.id(),
-                    compensationFailure);
             }
             flow.pending.future().complete(new ReservationOutcome(ReservationOutcome.Code.FAILED, null,
                 flow.effects));
