@@ -324,14 +324,29 @@ public final class ReservationProcessors
     /** Forgets a PENDING reservation whose holds were compensated after a failure, so a retry starts afresh. */
     public static final class Abandon extends Base
     {
+        private String coordinator;
+        private long createdAtMs;
+
+        /** Forgets whichever PENDING reservation is under the id. */
         public Abandon()
         {
+        }
+
+        /**
+         * Forgets the PENDING reservation only if it is the one this member's call began at {@code createdAtMs}:
+         * a call that failed cannot tell whether its Begin took effect, and must not forget another call's.
+         */
+        public Abandon(final String coordinator, final long createdAtMs)
+        {
+            this.coordinator = coordinator;
+            this.createdAtMs = createdAtMs;
         }
 
         ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
         {
             final ReservationRecord record = entry.getValue();
-            if (record == null || record.phase() != ReservationPhase.PENDING)
+            if (record == null || record.phase() != ReservationPhase.PENDING || (coordinator != null
+                && (!coordinator.equals(record.coordinator()) || record.state().createdAtMs() != createdAtMs)))
             {
                 return result(ReservationResult.Code.NOT_ALLOWED, record);
             }
@@ -350,13 +365,17 @@ public final class ReservationProcessors
         }
 
         @Override
-        public void writeData(final ObjectDataOutput out)
+        public void writeData(final ObjectDataOutput out) throws IOException
         {
+            out.writeString(coordinator);
+            out.writeLong(createdAtMs);
         }
 
         @Override
-        public void readData(final ObjectDataInput in)
+        public void readData(final ObjectDataInput in) throws IOException
         {
+            coordinator = in.readString();
+            createdAtMs = in.readLong();
         }
     }
 }

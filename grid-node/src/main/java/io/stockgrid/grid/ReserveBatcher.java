@@ -123,9 +123,13 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
         }
         catch (final RuntimeException ex)
         {
-            // Nothing is known to have been created: the answer is a failure the caller may retry.
+            // Some records may have been created (a member left mid-call, a backup did not answer): forget the
+            // ones this call began, so a retry is not told REQUEST_IN_PROGRESS; nothing was held yet. The answer
+            // is a failure the caller may retry.
             for (final Flow flow : flows)
             {
+                withRetries(flow, () -> reservations.executeOnKey(flow.id(),
+                    new ReservationProcessors.Abandon(coordinator, flow.pending.nowMs())));
                 flow.pending.future().completeExceptionally(ex);
             }
             return;
@@ -306,6 +310,41 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
     private static final int COMPENSATION_ATTEMPTS = 4;
     private static final long COMPENSATION_BACKOFF_MS = 500;
 
+    /**
+     * A batch fails part-way mostly because a member left: its partitions answer again once their backups are
+     * promoted, so a compensation is tried a few times (blocking this applier briefly) before it is left to the
+     * sweep.
+     */
+    private static void withRetries(final Flow flow, final Runnable compensation)
+    {
+        for (int attempt = 1; attempt <= COMPENSATION_ATTEMPTS; attempt++)
+        {
+            try
+            {
+                compensation.run();
+                return;
+            }
+            catch (final RuntimeException failure)
+            {
+                if (attempt == COMPENSATION_ATTEMPTS)
+                {
+                    LOG.warn("compensation of reservation {} failed {} times; the sweep will forget it", flow.id(),
+                        attempt, failure);
+                    return;
+                }
+                try
+                {
+                    Thread.sleep(COMPENSATION_BACKOFF_MS * attempt);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     /** Holds first, record second: while the PENDING record stands, no other call can begin this id. */
     private void releaseAndAbandon(final Flow flow)
     {
@@ -319,41 +358,14 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
                     KeyEffect.Kind.RELEASE, flow.id(), r.quantity(), 0, flow.pending.nowMs()));
             }
         }
-        reservations.executeOnKey(flow.id(), new ReservationProcessors.Abandon());
+        reservations.executeOnKey(flow.id(), new ReservationProcessors.Abandon(coordinator, flow.pending.nowMs()));
     }
 
     private void compensate(final List<Flow> active)
     {
         for (final Flow flow : active)
         {
-            // A batch fails part-way mostly because a member left: its partitions answer again once their backups
-            // are promoted, so try a few times before leaving it to the sweep.
-            for (int attempt = 1; attempt <= COMPENSATION_ATTEMPTS; attempt++)
-            {
-                try
-                {
-                    releaseAndAbandon(flow);
-                    break;
-                }
-                catch (final RuntimeException compensationFailure)
-                {
-                    if (attempt == COMPENSATION_ATTEMPTS)
-                    {
-                        LOG.warn("compensation of reservation {} failed {} times; the sweep will forget it",
-                            flow.id(), attempt, compensationFailure);
-                        break;
-                    }
-                    try
-                    {
-                        Thread.sleep(COMPENSATION_BACKOFF_MS * attempt);
-                    }
-                    catch (final InterruptedException ex)
-                    {
-                        Thread.currentThread().interrupt();
-                        break;
-                    }
-                }
-            }
+            withRetries(flow, () -> releaseAndAbandon(flow));
             flow.pending.future().complete(new ReservationOutcome(ReservationOutcome.Code.FAILED, null,
                 flow.effects));
         }
