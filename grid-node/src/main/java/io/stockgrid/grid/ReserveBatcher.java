@@ -345,9 +345,20 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
         }
     }
 
-    /** Holds first, record second: while the PENDING record stands, no other call can begin this id. */
+    /**
+     * Returns the flow's holds and forgets its record, but only while the record is still this call's PENDING one:
+     * a batch can fail after its Finish took effect (a backup that did not answer in time), and then the record is
+     * HELD and its holds must stay (a retry is answered HELD from it). Holds first, record second: while the PENDING
+     * record stands, no other call can begin this id, so every hold under it is this call's.
+     */
     private void releaseAndAbandon(final Flow flow)
     {
+        final ReservationRecord current = reservations.get(flow.id());
+        if (current == null || current.phase() != ReservationPhase.PENDING
+            || !coordinator.equals(current.coordinator()) || current.state().createdAtMs() != flow.pending.nowMs())
+        {
+            return;
+        }
         for (final ReservationLine line : flow.lines)
         {
             final KeyResult r = stock.executeOnKey(new StockKey(line.sku(), line.location()),
