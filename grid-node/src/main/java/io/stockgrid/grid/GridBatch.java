@@ -58,6 +58,24 @@ final class GridBatch
             futures.add(nodeEngine.getOperationService().invokeOnPartitionAsync(MapService.SERVICE_NAME, op,
                 e.getKey()));
         }
+        // Every partition's invocation ends (or fails) before anything is answered or thrown: a caller that
+        // compensates after a failure must not race an invocation of the same batch still being retried.
+        RuntimeException failure = null;
+        for (final InvocationFuture<Object> future : futures)
+        {
+            try
+            {
+                future.joinInternal();
+            }
+            catch (final RuntimeException ex)
+            {
+                failure = failure == null ? ex : failure;
+            }
+        }
+        if (failure != null)
+        {
+            throw failure;
+        }
         final Map<K, ArrayList<R>> results = new HashMap<>(byKey.size() * 2);
         for (final InvocationFuture<Object> future : futures)
         {

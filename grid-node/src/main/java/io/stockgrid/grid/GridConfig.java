@@ -45,6 +45,9 @@ public final class GridConfig
         public static final Membership SINGLE = new Membership(List.of(), "", "", 1);
     }
 
+    /** Member attribute holding the node's stable id (its data dir's {@code node.id}). */
+    public static final String NODE_ID_ATTRIBUTE = "stockgrid.node-id";
+
     /** Name of the split-brain protection rule every map is bound to when {@code minClusterSize > 1}. */
     public static final String QUORUM_RULE = "stockgrid-quorum";
 

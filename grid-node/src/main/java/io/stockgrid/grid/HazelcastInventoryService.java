@@ -89,7 +89,7 @@ public final class HazelcastInventoryService implements InventoryService
     private volatile int minClusterSize = 1;
     /** Until when the sweep looks for PENDING reservations whose member left (backups are promoted meanwhile). */
     private volatile long orphanScanUntilNs;
-    private long nextOrphanScanNs;
+    private volatile long nextOrphanScanNs;
 
     /**
      * @param workerThreads threads that run call flows and wait on the grid.
@@ -113,7 +113,7 @@ public final class HazelcastInventoryService implements InventoryService
                 return t;
             }, new ThreadPoolExecutor.AbortPolicy());
         this.batcher = new ReserveBatcher(stock, reservations, retentionMs, RESERVE_APPLIERS, maxQueued,
-            hazelcast.getCluster().getLocalMember().getUuid().toString());
+            memberId(hazelcast.getCluster().getLocalMember()));
         hazelcast.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener()
         {
             @Override
@@ -270,11 +270,6 @@ public final class HazelcastInventoryService implements InventoryService
                     applyToLines(r.state().reservationId(), r.state().lines(), EXPIRE_HOLD, KeyEffect.Kind.EXPIRE,
                         nowMs, effects);
                 }
-                else if (r.state() != null && r.state().phase() == ReservationPhase.PENDING
-                    && r.state().createdAtMs() + ReservationRecord.PENDING_TIMEOUT_MS <= nowMs)
-                {
-                    abandonStuck(r.state(), nowMs, effects);
-                }
             }
         }
 
@@ -323,14 +318,27 @@ public final class HazelcastInventoryService implements InventoryService
     }
 
     /**
-     * A reservation still PENDING long after it began was being made by a member that died (or a call that never
-     * finished): nobody was answered, so it is forgotten and its holds returned, as a restart's reconcile does; a
-     * retry with the same id then starts afresh instead of hearing REQUEST_IN_PROGRESS until the TTL.
+     * A reservation still PENDING whose member has left the cluster will never be finished: nobody was answered, so
+     * it is forgotten and its holds returned, as a restart's reconcile does; a retry with the same id then starts
+     * afresh instead of hearing REQUEST_IN_PROGRESS until the TTL. Only for a member that has left: a live member's
+     * call may still finish it, and releasing first would race that Finish. (A live member's call that failed
+     * compensates itself; if that fails too, the reservation expires at its TTL, fenced by its record first.)
      */
+    /**
+     * A member's stable id: the node id it was started with (kept across a split-brain merge, which gives the member
+     * a new UUID), else its UUID.
+     */
+    static String memberId(final com.hazelcast.cluster.Member member)
+    {
+        final String id = member.getAttribute(GridConfig.NODE_ID_ATTRIBUTE);
+        return id != null ? id : member.getUuid().toString();
+    }
+
     /** A member left: reservations it was making may be left PENDING here, now or once backups are promoted. */
     void orphansMayExist()
     {
         orphanScanUntilNs = System.nanoTime() + ORPHAN_SCAN_WINDOW_NS;
+        nextOrphanScanNs = System.nanoTime(); // the next sweep scans at once
     }
 
     /** Abandons the PENDING reservations this member owns whose coordinating member is no longer in the cluster. */
@@ -345,7 +353,7 @@ public final class HazelcastInventoryService implements InventoryService
         final Set<String> members = new HashSet<>();
         for (final com.hazelcast.cluster.Member m : hazelcast.getCluster().getMembers())
         {
-            members.add(m.getUuid().toString());
+            members.add(memberId(m));
         }
         final Set<String> pending = reservations.localKeySet(Predicates.lessEqual("pendingSinceMs", nowMs));
         for (final ReservationRecord record : reservations.getAll(pending).values())
@@ -490,7 +498,18 @@ public final class HazelcastInventoryService implements InventoryService
         final Supplier<CompletionStage<?>> call)
     {
         window.acquireUninterruptibly();
-        call.get().whenComplete((v, e) ->
+        final CompletionStage<?> stage;
+        try
+        {
+            stage = call.get();
+        }
+        catch (final RuntimeException ex)
+        {
+            window.release();
+            failure.compareAndSet(null, ex);
+            return;
+        }
+        stage.whenComplete((v, e) ->
         {
             if (e != null)
             {

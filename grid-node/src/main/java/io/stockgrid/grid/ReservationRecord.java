@@ -63,22 +63,11 @@ public final class ReservationRecord implements IdentifiedDataSerializable
     }
 
     /**
-     * How long a reservation may stay PENDING: far longer than any call that is still making it takes (its grid
-     * calls time out well before), so one still PENDING then was left by a member that died mid-call.
-     */
-    static final long PENDING_TIMEOUT_MS = 60_000;
-
-    /**
-     * Indexed (SORTED) for the expiry sweep: when the sweep must look at this reservation. A HELD one at its expiry;
-     * a PENDING one at its expiry or when it has been PENDING too long, whichever is first; else never.
+     * Indexed (SORTED) for the expiry sweep: the expiry of a reservation that may still hold stock, else never.
      */
     public long getHeldUntilMs()
     {
-        if (state.phase() == ReservationPhase.PENDING)
-        {
-            return Math.min(state.expiresAtMs(), state.createdAtMs() + PENDING_TIMEOUT_MS);
-        }
-        return state.phase() == ReservationPhase.HELD ? state.expiresAtMs() : Long.MAX_VALUE;
+        return state.phase().holdsStock() ? state.expiresAtMs() : Long.MAX_VALUE;
     }
 
     ReservationRecord with(final ReservationPhase phase, final ReservationPhase firstOutcome,

@@ -126,9 +126,10 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
             // Some records may have been created (a member left mid-call, a backup did not answer): forget the
             // ones this call began, so a retry is not told REQUEST_IN_PROGRESS; nothing was held yet. The answer
             // is a failure the caller may retry.
+            final long deadlineNs = System.nanoTime() + COMPENSATION_BUDGET_NS;
             for (final Flow flow : flows)
             {
-                withRetries(flow, () -> reservations.executeOnKey(flow.id(),
+                withRetries(flow, deadlineNs, () -> reservations.executeOnKey(flow.id(),
                     new ReservationProcessors.Abandon(coordinator, flow.pending.nowMs())));
                 flow.pending.future().completeExceptionally(ex);
             }
@@ -309,13 +310,15 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
      */
     private static final int COMPENSATION_ATTEMPTS = 4;
     private static final long COMPENSATION_BACKOFF_MS = 500;
+    /** Retries of one batch's compensations stop after this (each is still tried once): the applier must move on. */
+    private static final long COMPENSATION_BUDGET_NS = 5_000_000_000L;
 
     /**
      * A batch fails part-way mostly because a member left: its partitions answer again once their backups are
      * promoted, so a compensation is tried a few times (blocking this applier briefly) before it is left to the
      * sweep.
      */
-    private static void withRetries(final Flow flow, final Runnable compensation)
+    private static void withRetries(final Flow flow, final long deadlineNs, final Runnable compensation)
     {
         for (int attempt = 1; attempt <= COMPENSATION_ATTEMPTS; attempt++)
         {
@@ -326,7 +329,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
             }
             catch (final RuntimeException failure)
             {
-                if (attempt == COMPENSATION_ATTEMPTS)
+                if (attempt == COMPENSATION_ATTEMPTS || System.nanoTime() - deadlineNs > 0)
                 {
                     LOG.warn("compensation of reservation {} failed {} times; the sweep will forget it", flow.id(),
                         attempt, failure);
@@ -374,9 +377,10 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
 
     private void compensate(final List<Flow> active)
     {
+        final long deadlineNs = System.nanoTime() + COMPENSATION_BUDGET_NS;
         for (final Flow flow : active)
         {
-            withRetries(flow, () -> releaseAndAbandon(flow));
+            withRetries(flow, deadlineNs, () -> releaseAndAbandon(flow));
             flow.pending.future().complete(new ReservationOutcome(ReservationOutcome.Code.FAILED, null,
                 flow.effects));
         }

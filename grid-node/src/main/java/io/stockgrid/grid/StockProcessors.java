@@ -53,6 +53,12 @@ public final class StockProcessors
                 journal.appendEffect(new KeyEffect(record.getSku(), record.getLocation(), record.version(),
                     record.onHand(), record.safetyStock(), record.reserved(), kind, ref, quantity, expiresAtMs, atMs));
             }
+            else
+            {
+                // Applied as a backup (or with no journal): changes this member did not journal. Should it become
+                // the owner again, its next change must journal the record whole.
+                record.clearJournaledHere();
+            }
             return new KeyResult(KeyResult.Code.APPLIED, true, record, quantity);
         }
 

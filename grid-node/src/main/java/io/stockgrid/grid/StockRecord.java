@@ -75,6 +75,11 @@ public final class StockRecord implements IdentifiedDataSerializable
         journaledHere = true;
     }
 
+    void clearJournaledHere()
+    {
+        journaledHere = false;
+    }
+
     /** The whole record, as journaled and restored. */
     public RecoveredState.Key snapshot()
     {

@@ -41,7 +41,7 @@ import java.util.UUID;
  */
 final class ClusterRestore
 {
-    static final String NODE_ATTRIBUTE = "stockgrid.node-id";
+    static final String NODE_ATTRIBUTE = io.stockgrid.grid.GridConfig.NODE_ID_ATTRIBUTE;
     static final String MAP = "stockgrid-restore";
     private static final String STATE_KEY = "state";
     private static final String RUNNING = "RUNNING";
@@ -159,7 +159,7 @@ final class ClusterRestore
             LOG.info("restore: the cluster is already running; this node takes its state");
             return Decision.TAKE_CLUSTER_STATE;
         }
-        map.put("view:" + nodeId, lastView == null ? "none" : lastView.encode());
+        map.put("view:" + self(), lastView == null ? "none" : lastView.encode());
         final long startMs = System.currentTimeMillis();
         long nextLogMs = startMs + LOG_EVERY_MS;
         while (true)
@@ -171,16 +171,18 @@ final class ClusterRestore
             }
             final Map<String, View> views = new HashMap<>();
             final List<String> unpublished = new ArrayList<>();
-            for (final String member : memberNodeIds())
+            for (final Member member : hazelcast.getCluster().getMembers())
             {
-                final String v = map.get("view:" + member);
+                // Keyed by the member's UUID, new at every start: a key left by a node's earlier life never
+                // stands in for this one.
+                final String v = map.get("view:" + member.getUuid());
                 if (v == null)
                 {
-                    unpublished.add(member);
+                    unpublished.add(nodeIdOf(member));
                 }
                 else if (!v.equals("none"))
                 {
-                    views.put(member, View.decode(v));
+                    views.put(nodeIdOf(member), View.decode(v));
                 }
             }
             View authoritative = null;
@@ -226,17 +228,33 @@ final class ClusterRestore
         }
     }
 
-    /** Says this node's contribution is in, then waits until every member's is and the cluster runs. */
-    void markLoadedAndAwaitRunning() throws InterruptedException
+    /**
+     * Says this node's journal is loaded, then waits until every member's is (or the cluster already runs). Nobody
+     * serves yet: the half-done calls are finished next, against the merged grid, before any retry can arrive.
+     */
+    void markLoadedAndAwaitAllLoaded() throws InterruptedException
     {
-        map.put("loaded:" + nodeId, "true");
+        awaitEveryMember("loaded:", "load their journals", false);
+    }
+
+    /** Says this node has finished its half-done calls, waits until every member has, and the cluster runs. */
+    void markReconciledAndAwaitRunning() throws InterruptedException
+    {
+        awaitEveryMember("reconciled:", "finish their half-done calls", true);
+        LOG.info("restore: the cluster is running");
+    }
+
+    private void awaitEveryMember(final String step, final String what, final boolean thenRun)
+        throws InterruptedException
+    {
+        map.put(step + self(), "true");
         long nextLogMs = System.currentTimeMillis() + LOG_EVERY_MS;
         while (!RUNNING.equals(map.get(STATE_KEY)))
         {
             boolean all = true;
-            for (final String member : memberNodeIds())
+            for (final Member member : hazelcast.getCluster().getMembers())
             {
-                if (!"true".equals(map.get("loaded:" + member)))
+                if (!"true".equals(map.get(step + member.getUuid())))
                 {
                     all = false;
                     break;
@@ -244,18 +262,20 @@ final class ClusterRestore
             }
             if (all && hazelcast.getCluster().getMembers().size() >= minClusterSize)
             {
-                map.putIfAbsent(STATE_KEY, RUNNING);
-                break;
+                if (thenRun)
+                {
+                    map.putIfAbsent(STATE_KEY, RUNNING);
+                }
+                return;
             }
             final long now = System.currentTimeMillis();
             if (now >= nextLogMs)
             {
                 nextLogMs = now + LOG_EVERY_MS;
-                LOG.info("restore: waiting for the other members to load their journals");
+                LOG.info("restore: waiting for the other members to {}", what);
             }
             Thread.sleep(POLL_MS);
         }
-        LOG.info("restore: the cluster is running");
     }
 
     /** Keeps {@code cluster-view} equal to the current members, from now on. */
@@ -274,6 +294,21 @@ final class ClusterRestore
             public void memberRemoved(final MembershipEvent event)
             {
                 writeView();
+                if (hazelcast.getCluster().getMembers().size() < minClusterSize)
+                {
+                    // Below the minimum the cluster may have lost partitions: nodes that come back must load their
+                    // journals (newest version wins) rather than take what is left as the truth.
+                    try
+                    {
+                        map.remove(STATE_KEY);
+                        LOG.warn("restore: fewer than {} members; nodes that join will load their journals again",
+                            minClusterSize);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        LOG.warn("restore: could not clear the running mark", ex);
+                    }
+                }
             }
         });
     }
@@ -294,20 +329,31 @@ final class ClusterRestore
     /** Records that this node's journal now covers what it owns (a snapshot finished after the cluster ran). */
     void markSnapshotted()
     {
-        map.put("snapshot:" + nodeId, Long.toString(System.currentTimeMillis()));
+        map.put("snapshot:" + self(), Long.toString(System.currentTimeMillis()));
     }
 
     /** True when every current member has finished a snapshot since the cluster last started running. */
     boolean everyMemberSnapshotted()
     {
-        for (final String member : memberNodeIds())
+        for (final Member member : hazelcast.getCluster().getMembers())
         {
-            if (map.get("snapshot:" + member) == null)
+            if (map.get("snapshot:" + member.getUuid()) == null)
             {
                 return false;
             }
         }
         return true;
+    }
+
+    private String self()
+    {
+        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    }
+
+    private static String nodeIdOf(final Member m)
+    {
+        final String id = m.getAttribute(NODE_ATTRIBUTE);
+        return id == null ? m.getUuid().toString() : id;
     }
 
     private List<String> memberNodeIds()

@@ -123,7 +123,7 @@ public final class StockgridNode implements AutoCloseable
             {
                 svc.markRestored();
             }
-            clusterRestore.markLoadedAndAwaitRunning();
+            clusterRestore.markLoadedAndAwaitAllLoaded();
             final int finished;
             final List<Path> olderGenerations;
             if (decision == ClusterRestore.Decision.CONTRIBUTE)
@@ -137,6 +137,7 @@ public final class StockgridNode implements AutoCloseable
                 JournalGenerations.delete(generations);
                 olderGenerations = List.of();
             }
+            clusterRestore.markReconciledAndAwaitRunning();
             clusterRestore.trackView();
             final IngestMetrics metrics = new IngestMetrics();
             long holds = 0;
@@ -163,15 +164,13 @@ public final class StockgridNode implements AutoCloseable
             closeQuietly(pipe);
             closeQuietly(snapshots);
             closeQuietly(svc);
-            if (svc != null)
-            {
-                svc.attachJournal(null);
-            }
-            closeQuietly(jnl);
+            // As in close(): leave the cluster (partitions migrate away while still journaled), then close the
+            // journal.
             if (hz != null)
             {
                 hz.shutdown();
             }
+            closeQuietly(jnl);
             lock.release();
             lockChannel.close();
             throw ex;
