@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -370,7 +369,7 @@ final class ClusterRestore
     @Override
     public String toString()
     {
-        return "ClusterRestore{node=" + nodeId + ", lastView=" + lastView + ", min=" + minClusterSize + ", "
-            + Arrays.toString(new Object[] {dataDir}) + "}";
+        return "ClusterRestore{node=" + nodeId + ", lastView=" + lastView + ", min=" + minClusterSize + ", dataDir="
+            + dataDir + "}";
     }
 }
