@@ -85,6 +85,9 @@ final class ClusterRestore
     private final int minClusterSize;
     private final IMap<String, String> map;
     private final View lastView;
+    /** Nodes that left, with each member's snapshot count when they did; they stay in the view until covered. */
+    private final Map<String, Map<String, Long>> departed = new java.util.concurrent.ConcurrentHashMap<>();
+    private long snapshotsStarted;
 
     ClusterRestore(final HazelcastInstance hazelcast, final Path dataDir, final String nodeId,
         final int minClusterSize)
@@ -286,12 +289,21 @@ final class ClusterRestore
             @Override
             public void memberAdded(final MembershipEvent event)
             {
+                departed.remove(nodeIdOf(event.getMember()));
                 writeView();
             }
 
             @Override
             public void memberRemoved(final MembershipEvent event)
             {
+                // The node that left stays in the view until every member has finished a snapshot begun after it
+                // left: until then its journal may be the only one on disk holding records that moved away from it.
+                final Map<String, Long> startedAtRemoval = new HashMap<>();
+                for (final Member m : hazelcast.getCluster().getMembers())
+                {
+                    startedAtRemoval.put(m.getUuid().toString(), counter("started:" + m.getUuid()));
+                }
+                departed.put(nodeIdOf(event.getMember()), startedAtRemoval);
                 writeView();
                 if (hazelcast.getCluster().getMembers().size() < minClusterSize)
                 {
@@ -314,7 +326,9 @@ final class ClusterRestore
 
     private synchronized void writeView()
     {
-        final View view = new View(System.currentTimeMillis(), new TreeSet<>(memberNodeIds()));
+        final TreeSet<String> nodes = new TreeSet<>(memberNodeIds());
+        nodes.addAll(departed.keySet());
+        final View view = new View(System.currentTimeMillis(), nodes);
         try
         {
             writeAtomically(dataDir.resolve("cluster-view"), view.encode() + "\n");
@@ -326,9 +340,59 @@ final class ClusterRestore
     }
 
     /** Records that this node's journal now covers what it owns (a snapshot finished after the cluster ran). */
-    void markSnapshotted()
+    /** A snapshot begins on this member; returns its number (1, 2, ...). */
+    long snapshotStarting()
     {
-        map.put("snapshot:" + self(), Long.toString(System.currentTimeMillis()));
+        final long n = ++snapshotsStarted;
+        map.put("started:" + self(), Long.toString(n));
+        return n;
+    }
+
+    /** Snapshot {@code n} has completed on this member; nodes it covers leave the view. */
+    void markSnapshotted(final long n)
+    {
+        map.put("snapshot:" + self(), Long.toString(n));
+    }
+
+    /**
+     * Drops from the view every node that left before a snapshot that has since completed on every member. Cheap
+     * when nobody left; run after each local snapshot and every second.
+     */
+    void dropCoveredDepartures()
+    {
+        if (departed.isEmpty())
+        {
+            return;
+        }
+        boolean changed = false;
+        for (final Map.Entry<String, Map<String, Long>> d : departed.entrySet())
+        {
+            boolean covered = true;
+            for (final Member m : hazelcast.getCluster().getMembers())
+            {
+                final long startedAtRemoval = d.getValue().getOrDefault(m.getUuid().toString(), 0L);
+                if (counter("snapshot:" + m.getUuid()) <= startedAtRemoval)
+                {
+                    covered = false;
+                    break;
+                }
+            }
+            if (covered && departed.remove(d.getKey(), d.getValue()))
+            {
+                changed = true;
+                LOG.info("restore: every member has snapshotted since node {} left; it leaves the view", d.getKey());
+            }
+        }
+        if (changed)
+        {
+            writeView();
+        }
+    }
+
+    private long counter(final String key)
+    {
+        final String v = map.get(key);
+        return v == null ? 0 : Long.parseLong(v);
     }
 
     /** True when every current member has finished a snapshot since the cluster last started running. */

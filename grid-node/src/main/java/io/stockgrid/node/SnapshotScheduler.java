@@ -94,6 +94,18 @@ final class SnapshotScheduler implements AutoCloseable
     void start()
     {
         executor.execute(this::snapshotQuietly);
+        executor.scheduleWithFixedDelay(() ->
+        {
+            try
+            {
+                restore.dropCoveredDepartures();
+            }
+            catch (final RuntimeException ex)
+            {
+                // A failure must not end the schedule (it would keep a departed node in the view for good).
+                LOG.warn("could not update the cluster view after a node left; will retry", ex);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         if (intervalMs > 0)
         {
             executor.scheduleWithFixedDelay(this::snapshotQuietly, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
@@ -131,10 +143,11 @@ final class SnapshotScheduler implements AutoCloseable
     private Void snapshot()
     {
         final long startNs = System.nanoTime();
+        final long number = restore.snapshotStarting();
         final long[] result = service.snapshotOwned(journal);
         lastSnapshotMs = System.currentTimeMillis();
         lastRecords = result[1];
-        restore.markSnapshotted();
+        restore.markSnapshotted(number);
         int deletedCycles = journal.deleteCyclesBefore(result[0], keepCycles);
         if (!olderGenerations.isEmpty() && restore.everyMemberSnapshotted())
         {

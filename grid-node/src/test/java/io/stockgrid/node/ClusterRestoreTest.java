@@ -62,7 +62,15 @@ class ClusterRestoreTest
 
             // Scale in: the third node leaves gracefully; its records move to the other two, which journal them.
             nodes.remove(2).close();
-            Thread.sleep(3_000); // the survivors snapshot what migrated to them about a second after it settles
+            // The survivors snapshot what migrated to them about a second after it settles; only then does the
+            // node that left leave their views (until then its journal may hold the only copy of those records).
+            final String leftId = java.nio.file.Files.readString(dir.resolve("node-2").resolve("node.id")).trim();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (viewOf(dir, 0).contains(leftId) || viewOf(dir, 1).contains(leftId))
+            {
+                assertThat(System.nanoTime()).as("the node that left leaves the views").isLessThan(deadline);
+                Thread.sleep(100);
+            }
 
             // More changes after the scale-in, on records that moved and records that did not.
             http = new HttpJson(nodes.get(1).httpPort());
@@ -127,6 +135,11 @@ class ClusterRestoreTest
                 node.close();
             }
         }
+    }
+
+    private static String viewOf(final Path dir, final int node) throws java.io.IOException
+    {
+        return java.nio.file.Files.readString(dir.resolve("node-" + node).resolve("cluster-view"));
     }
 
     private static List<StockgridNode> startAll(final Path dir, final String cluster, final String members,
