@@ -301,26 +301,37 @@ public final class Journal implements AutoCloseable
 
     /**
      * Retention: deletes the roll-cycle files older than the one holding {@code index} (the beginning of the last
-     * complete snapshot), keeping {@code keepCycles} of them before it.
+     * complete snapshot), keeping the last {@code keepCycles} files before it.
      *
      * @return the number of files deleted.
      */
     public int deleteCyclesBefore(final long index, final int keepCycles)
     {
         final SingleChronicleQueue q = (SingleChronicleQueue)queue;
-        final int lastToDelete = q.rollCycle().toCycle(index) - keepCycles - 1;
+        final int snapshotCycle = q.rollCycle().toCycle(index);
         int deleted = 0;
         lock.lock();
         try
         {
             final int first = q.firstCycle();
-            if (first == Integer.MAX_VALUE || lastToDelete < first)
+            if (first == Integer.MAX_VALUE || first >= snapshotCycle)
             {
                 return 0;
             }
-            for (final Long cycle : q.listCyclesBetween(first, lastToDelete))
+            // Both bounds must be cycles that have files: list them all, keep the last keepCycles files before the
+            // snapshot's, delete the older ones.
+            final List<Long> before = new java.util.ArrayList<>();
+            for (final Long cycle : q.listCyclesBetween(first, q.lastCycle()))
             {
-                final SingleChronicleQueueStore store = q.storeForCycle(cycle.intValue(), q.epoch(), false, null);
+                if (cycle < snapshotCycle)
+                {
+                    before.add(cycle);
+                }
+            }
+            for (int i = 0; i < before.size() - keepCycles; i++)
+            {
+                final SingleChronicleQueueStore store = q.storeForCycle(before.get(i).intValue(), q.epoch(), false,
+                    null);
                 if (store == null)
                 {
                     continue;
