@@ -61,11 +61,16 @@ final class GridBatch
         // Every partition's invocation ends (or fails) before anything is answered or thrown: a caller that
         // compensates after a failure must not race an invocation of the same batch still being retried.
         RuntimeException failure = null;
+        final Map<K, ArrayList<R>> results = new HashMap<>(byKey.size() * 2);
         for (final InvocationFuture<Object> future : futures)
         {
             try
             {
-                future.joinInternal();
+                final MapEntries entries = (MapEntries)future.joinInternal();
+                for (int i = 0; i < entries.size(); i++)
+                {
+                    results.put(nodeEngine.toObject(entries.getKey(i)), nodeEngine.toObject(entries.getValue(i)));
+                }
             }
             catch (final RuntimeException ex)
             {
@@ -75,15 +80,6 @@ final class GridBatch
         if (failure != null)
         {
             throw failure;
-        }
-        final Map<K, ArrayList<R>> results = new HashMap<>(byKey.size() * 2);
-        for (final InvocationFuture<Object> future : futures)
-        {
-            final MapEntries entries = (MapEntries)future.joinInternal();
-            for (int i = 0; i < entries.size(); i++)
-            {
-                results.put(nodeEngine.toObject(entries.getKey(i)), nodeEngine.toObject(entries.getValue(i)));
-            }
         }
         return results;
     }

@@ -48,6 +48,16 @@ public final class GridConfig
     /** Member attribute holding the node's stable id (its data dir's {@code node.id}). */
     public static final String NODE_ID_ATTRIBUTE = "stockgrid.node-id";
 
+    /**
+     * A member's stable id: the node id it was started with (kept across a split-brain merge, which gives the member
+     * a new UUID), else its UUID.
+     */
+    public static String nodeIdOf(final com.hazelcast.cluster.Member member)
+    {
+        final String id = member.getAttribute(NODE_ID_ATTRIBUTE);
+        return id != null ? id : member.getUuid().toString();
+    }
+
     /** Name of the split-brain protection rule every map is bound to when {@code minClusterSize > 1}. */
     public static final String QUORUM_RULE = "stockgrid-quorum";
 

@@ -113,7 +113,7 @@ public final class HazelcastInventoryService implements InventoryService
                 return t;
             }, new ThreadPoolExecutor.AbortPolicy());
         this.batcher = new ReserveBatcher(stock, reservations, retentionMs, RESERVE_APPLIERS, maxQueued,
-            memberId(hazelcast.getCluster().getLocalMember()));
+            GridConfig.nodeIdOf(hazelcast.getCluster().getLocalMember()));
         hazelcast.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener()
         {
             @Override
@@ -317,23 +317,6 @@ public final class HazelcastInventoryService implements InventoryService
             new SweepOutcome(transitions, effects);
     }
 
-    /**
-     * A reservation still PENDING whose member has left the cluster will never be finished: nobody was answered, so
-     * it is forgotten and its holds returned, as a restart's reconcile does; a retry with the same id then starts
-     * afresh instead of hearing REQUEST_IN_PROGRESS until the TTL. Only for a member that has left: a live member's
-     * call may still finish it, and releasing first would race that Finish. (A live member's call that failed
-     * compensates itself; if that fails too, the reservation expires at its TTL, fenced by its record first.)
-     */
-    /**
-     * A member's stable id: the node id it was started with (kept across a split-brain merge, which gives the member
-     * a new UUID), else its UUID.
-     */
-    static String memberId(final com.hazelcast.cluster.Member member)
-    {
-        final String id = member.getAttribute(GridConfig.NODE_ID_ATTRIBUTE);
-        return id != null ? id : member.getUuid().toString();
-    }
-
     /** A member left: reservations it was making may be left PENDING here, now or once backups are promoted. */
     void orphansMayExist()
     {
@@ -353,7 +336,7 @@ public final class HazelcastInventoryService implements InventoryService
         final Set<String> members = new HashSet<>();
         for (final com.hazelcast.cluster.Member m : hazelcast.getCluster().getMembers())
         {
-            members.add(memberId(m));
+            members.add(GridConfig.nodeIdOf(m));
         }
         final Set<String> pending = reservations.localKeySet(Predicates.lessEqual("pendingSinceMs", nowMs));
         for (final ReservationRecord record : reservations.getAll(pending).values())
@@ -366,21 +349,35 @@ public final class HazelcastInventoryService implements InventoryService
         }
     }
 
+    /**
+     * A reservation still PENDING whose member has left the cluster will never be finished: nobody was answered, so
+     * it is forgotten and its holds returned, as a restart's reconcile does; a retry with the same id then starts
+     * afresh instead of hearing REQUEST_IN_PROGRESS until the TTL. Only for a member that has left: a live member's
+     * call may still finish it, and releasing first would race that Finish. (A live member's call that failed
+     * compensates itself; if that fails too, the reservation expires at its TTL, fenced by its record first.)
+     */
     private void abandonStuck(final ReservationState stuck, final long nowMs, final List<KeyEffect> effects)
     {
-        // Holds first, record second: while the PENDING record stands, no new call can begin this id (it hears
-        // REQUEST_IN_PROGRESS), so every hold under the id is the stuck call's. Forgetting the record first would
-        // let a retry begin afresh and hold, and the release would then take the retry's hold.
-        applyToLines(stuck.reservationId(), stuck.lines(), StockProcessors.ReleaseHold::new, KeyEffect.Kind.RELEASE,
-            nowMs, effects);
-        final ReservationResult abandoned = reservations.executeOnKey(stuck.reservationId(),
-            new ReservationProcessors.Abandon());
-        if (abandoned.code() == ReservationResult.Code.TRANSITIONED)
+        if (returnHoldsThenForget(stuck, nowMs, effects))
         {
-            LOG.warn("sweep: reservation {} was still being made {} ms after it began (by a member that left, or a "
-                + "call that never finished); it is forgotten and its holds are returned", stuck.reservationId(),
-                nowMs - stuck.createdAtMs());
+            LOG.warn("sweep: reservation {} was still being made {} ms after it began by a member that has left; it "
+                + "is forgotten and its holds are returned", stuck.reservationId(), nowMs - stuck.createdAtMs());
         }
+    }
+
+    /**
+     * Returns a PENDING reservation's holds, then forgets it; true if it was forgotten. Holds first, record second:
+     * while the PENDING record stands, no new call can begin this id (it hears REQUEST_IN_PROGRESS), so every hold
+     * under the id is the stuck call's. Forgetting the record first would let a retry begin afresh and hold, and the
+     * release would then take the retry's hold.
+     */
+    private boolean returnHoldsThenForget(final ReservationState pending, final long nowMs,
+        final List<KeyEffect> effects)
+    {
+        applyToLines(pending.reservationId(), pending.lines(), StockProcessors.ReleaseHold::new,
+            KeyEffect.Kind.RELEASE, nowMs, effects);
+        return reservations.executeOnKey(pending.reservationId(), new ReservationProcessors.Abandon()).code()
+            == ReservationResult.Code.TRANSITIONED;
     }
 
     @Override
@@ -621,10 +618,7 @@ public final class HazelcastInventoryService implements InventoryService
                 reservations.get(r.reservationId()) : null;
             if (current != null && current.phase() == ReservationPhase.PENDING)
             {
-                // Holds first, record second (see abandonStuck).
-                applyToLines(r.reservationId(), current.state().lines(), StockProcessors.ReleaseHold::new,
-                    KeyEffect.Kind.RELEASE, nowMs, effects);
-                reservations.executeOnKey(r.reservationId(), new ReservationProcessors.Abandon());
+                returnHoldsThenForget(current.state(), nowMs, effects);
                 LOG.info("recovery: reservation {} was still being made; its holds are returned",
                     r.reservationId());
             }

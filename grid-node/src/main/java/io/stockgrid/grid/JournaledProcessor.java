@@ -31,8 +31,14 @@ abstract class JournaledProcessor<K, V, R>
     @Override
     public void setHazelcastInstance(final HazelcastInstance hazelcast)
     {
+        journal = journalOf(hazelcast);
+    }
+
+    /** The journal the node keeps in the member's user context, or null when none is attached. */
+    static Journal journalOf(final HazelcastInstance hazelcast)
+    {
         final Object j = hazelcast.getUserContext().get(JOURNAL_CONTEXT_KEY);
-        journal = j instanceof Journal ? (Journal)j : null;
+        return j instanceof Journal ? (Journal)j : null;
     }
 
     @Override

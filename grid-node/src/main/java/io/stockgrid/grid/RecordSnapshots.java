@@ -165,8 +165,7 @@ public final class RecordSnapshots
         @Override
         public void setHazelcastInstance(final HazelcastInstance hazelcast)
         {
-            final Object j = hazelcast.getUserContext().get(JournaledProcessor.JOURNAL_CONTEXT_KEY);
-            journal = j instanceof Journal ? (Journal)j : null;
+            journal = JournaledProcessor.journalOf(hazelcast);
         }
 
         @Override

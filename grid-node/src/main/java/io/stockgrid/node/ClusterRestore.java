@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.stockgrid.grid.GridConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,11 +181,11 @@ final class ClusterRestore
                 final String v = map.get("view:" + member.getUuid());
                 if (v == null)
                 {
-                    unpublished.add(nodeIdOf(member));
+                    unpublished.add(GridConfig.nodeIdOf(member));
                 }
                 else if (!v.equals("none"))
                 {
-                    views.put(nodeIdOf(member), View.decode(v));
+                    views.put(GridConfig.nodeIdOf(member), View.decode(v));
                 }
             }
             View authoritative = null;
@@ -289,7 +290,7 @@ final class ClusterRestore
             @Override
             public void memberAdded(final MembershipEvent event)
             {
-                departed.remove(nodeIdOf(event.getMember()));
+                departed.remove(GridConfig.nodeIdOf(event.getMember()));
                 writeView();
             }
 
@@ -303,7 +304,7 @@ final class ClusterRestore
                 {
                     startedAtRemoval.put(m.getUuid().toString(), counter("started:" + m.getUuid()));
                 }
-                departed.put(nodeIdOf(event.getMember()), startedAtRemoval);
+                departed.put(GridConfig.nodeIdOf(event.getMember()), startedAtRemoval);
                 writeView();
                 if (hazelcast.getCluster().getMembers().size() < minClusterSize)
                 {
@@ -413,19 +414,12 @@ final class ClusterRestore
         return hazelcast.getCluster().getLocalMember().getUuid().toString();
     }
 
-    private static String nodeIdOf(final Member m)
-    {
-        final String id = m.getAttribute(NODE_ATTRIBUTE);
-        return id == null ? m.getUuid().toString() : id;
-    }
-
     private List<String> memberNodeIds()
     {
         final List<String> ids = new ArrayList<>();
         for (final Member m : hazelcast.getCluster().getMembers())
         {
-            final String id = m.getAttribute(NODE_ATTRIBUTE);
-            ids.add(id == null ? m.getUuid().toString() : id);
+            ids.add(GridConfig.nodeIdOf(m));
         }
         return ids;
     }

@@ -53,7 +53,8 @@ class StuckReservationTest
         final long t0 = 5_000_000;
         final StockKey key = new StockKey("ORPHAN", "WH-1");
         stock.executeOnKey(key, new StockProcessors.SetStock(10, 0));
-        for (final String[] made : new String[][] {{"orphan-1", "a-member-that-left"}, {"alive-1", HazelcastInventoryService.memberId(hazelcast.getCluster().getLocalMember())}})
+        final String self = GridConfig.nodeIdOf(hazelcast.getCluster().getLocalMember());
+        for (final String[] made : new String[][] {{"orphan-1", "a-member-that-left"}, {"alive-1", self}})
         {
             final ReservationState pending = new ReservationState(made[0], ReservationPhase.PENDING, null, 1, t0,
                 t0 + 3_600_000, t0 + 3_600_000 + RETENTION_MS, "f", null,
@@ -87,7 +88,7 @@ class StuckReservationTest
         final List<ReservationLine> lines = List.of(new ReservationLine("STUCK", "WH-1", 4));
         final ReservationState pending = new ReservationState("stuck-1", ReservationPhase.PENDING, null, 1, t0,
             expiresAt, expiresAt + RETENTION_MS, "f", null, lines, List.of());
-        final String self = HazelcastInventoryService.memberId(hazelcast.getCluster().getLocalMember());
+        final String self = GridConfig.nodeIdOf(hazelcast.getCluster().getLocalMember());
         reservations.executeOnKey("stuck-1", new ReservationProcessors.Begin(pending, t0, self));
         stock.executeOnKey(key, new StockProcessors.Hold("stuck-1", 4, expiresAt));
 
