@@ -68,10 +68,14 @@ public final class HazelcastInventoryService implements InventoryService
     private static final int RESTORE_WINDOW = 256;
     /** Records journaled by one call of a snapshot. */
     private static final int SNAPSHOT_CHUNK = 1_000;
-    /** Threads that apply reservation batches; each waits on the grid for most of a batch's life. */
-    private static final int RESERVE_APPLIERS = 4;
-    /** Threads that apply commit/release batches. */
-    private static final int SETTLE_APPLIERS = 2;
+    /**
+     * Threads that apply reservation batches. One: while its batch is on the grid the next one gathers, so batches
+     * grow with load and the cost of reaching the grid is shared by more calls. Measured on 2 cores (binary door,
+     * closed loop, warm): one applier per batcher answered about 1.5x the calls of four plus two, on the same CPU.
+     */
+    private static final int RESERVE_APPLIERS = 1;
+    /** Threads that apply commit/release batches (one, for the same reason). */
+    private static final int SETTLE_APPLIERS = 1;
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastInventoryService.class);
     private static final Function<String, StockProcessors.Base> EXPIRE_HOLD =
         id -> new StockProcessors.ReleaseHold(id, KeyEffect.Kind.EXPIRE);

@@ -92,7 +92,8 @@ public final class ReservationProcessors
             {
                 final ReservationRecord created = new ReservationRecord(pending, coordinator);
                 store(entry, created, nowMs, journal);
-                return result(ReservationResult.Code.CREATED, created);
+                // The caller holds the state it sent: answering it back would only serialise it twice more.
+                return result(ReservationResult.Code.CREATED, null);
             }
             return result(existing.state().fingerprint().equals(pending.fingerprint()) ?
                 ReservationResult.Code.EXISTS : ReservationResult.Code.MISMATCH, existing);

@@ -114,7 +114,7 @@ class ReservationProcessorsTest
         final ReservationResult result = new ReservationProcessors.Begin(pending, CREATED_MS).process(entry);
 
         assertThat(result.code()).isEqualTo(ReservationResult.Code.CREATED);
-        assertThat(result.state()).isEqualTo(pending);
+        assertThat(result.state()).as("the caller holds what it sent").isNull();
         assertThat(entry.getValue().state()).isEqualTo(pending);
         assertThat(entry.ttlMs).isEqualTo(RETAIN_UNTIL_MS - CREATED_MS);
     }
