@@ -7,7 +7,7 @@
 #
 # Installs redis-server from the machine's Debian packages if it is missing (needs root or sudo). Redis runs with no
 # persistence (no RDB snapshots, appendonly off) in a temp dir; the node runs on a temp data dir; both are stopped
-# and removed on exit. The default run takes about 2 minutes; --duration and --warmup make it longer.
+# and removed on exit. The default run takes about 5 minutes; --duration and --warmup make it longer.
 set -euo pipefail
 
 usage()
@@ -16,17 +16,18 @@ usage()
 Usage: benchmarks/compare.sh [options] [-- extra generator flags]
 
   --duration S      measured seconds per target and run (default 10)
-  --warmup S        warm-up seconds per target and run (default 5)
+  --warmup S        warm-up seconds per target and run (default 30: the node's JIT settles after about 25 s)
   --rate R          fixed rate of the latency run, req/s (default: half the lower peak of the peak run)
   --connections N   connections per target (default 32)
   --window N        requests in flight per connection (default 4)
-  --skus N          SKU-locations (default 1000)
-  --skew S          uniform | zipf | hot (default uniform)
+  --skus N          SKU-locations (default 10000)
+  --skew S          uniform | zipf | hot (default zipf: the hottest 1% of SKU-locations take about half the
+                    requests)
   --stock N         initial units per SKU-location (default 100000: the peak run should mostly hold stock)
   --out DIR         where results go (default benchmarks/target/compare-<date>)
   --node-jfr        record a JFR profile of the node (DIR/node.jfr)
-  --node-java-opts "OPTS"  JVM options of the node (default "-XX:+UseZGC", as docs/operations.md recommends;
-                    "" for the JVM's defaults)
+  --node-java-opts "OPTS"  JVM options of the node (default "-XX:+UseG1GC -XX:MaxGCPauseMillis=5
+                    -XX:MaxTenuringThreshold=0", as docs/operations.md recommends)
   --rebuild         build the jars even if they exist
   -h, --help        this text
 Anything after -- is passed to both generator runs (see: java -jar benchmarks/target/stockgrid-bench.jar --help).
@@ -35,16 +36,16 @@ EOF
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DURATION=10
-WARMUP=5
+WARMUP=30
 RATE=auto
 CONNECTIONS=32
 WINDOW=4
-SKUS=1000
-SKEW=uniform
+SKUS=10000
+SKEW=zipf
 STOCK=100000
 OUT="$ROOT/benchmarks/target/compare-$(date -u +%Y%m%d-%H%M%S)"
 NODE_JFR=false
-NODE_JAVA_OPTS="-XX:+UseZGC"
+NODE_JAVA_OPTS="-XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:MaxTenuringThreshold=0"
 REBUILD=false
 EXTRA=()
 while [ $# -gt 0 ]; do

@@ -7,6 +7,6 @@ jar="$root/grid-node/target/stockgrid-node.jar"
 if [ ! -f "$jar" ]; then
   (cd "$root" && mvn -B -q -DskipTests package)
 fi
-# ZGC keeps the tail latency low (docs/operations.md, "JVM options"); override with STOCKGRID_JAVA_OPTS.
+# G1 tuned for a short tail (docs/operations.md, "JVM options"); override with STOCKGRID_JAVA_OPTS.
 # shellcheck disable=SC2086  # word-splitting the options is the point
-exec java ${STOCKGRID_JAVA_OPTS:--XX:+UseZGC} -jar "$jar" "$@"
+exec java ${STOCKGRID_JAVA_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:MaxTenuringThreshold=0} -jar "$jar" "$@"

@@ -993,7 +993,7 @@ function runSelfTest() {
     ],
     [
       'docker: shell-form ENTRYPOINT',
-      'ENTRYPOINT ["java", "-XX:+UseZGC", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/stockgrid-node.jar"]',
+      'ENTRYPOINT ["java", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=5", "-XX:MaxTenuringThreshold=0", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/stockgrid-node.jar"]',
       'ENTRYPOINT java -jar /app/stockgrid-node.jar',
       'ENTRYPOINT is not exec form',
     ],
