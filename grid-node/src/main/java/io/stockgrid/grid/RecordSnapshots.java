@@ -4,7 +4,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
-import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
@@ -13,7 +12,6 @@ import io.stockgrid.ingest.ReservationState;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Entry processors that move whole records between journals and the grid: restoring a journaled record into the
@@ -114,15 +112,7 @@ public final class RecordSnapshots
             {
                 return Boolean.FALSE;
             }
-            final long ttlMs = Math.max(1, record.state().retainUntilMs() - nowMs);
-            if (entry instanceof ExtendedMapEntry<String, ReservationRecord> extended)
-            {
-                extended.setValue(new ReservationRecord(record.state()), ttlMs, TimeUnit.MILLISECONDS);
-            }
-            else
-            {
-                entry.setValue(new ReservationRecord(record.state()));
-            }
+            ReservationProcessors.Base.putRetained(entry, new ReservationRecord(record.state()), nowMs);
             return Boolean.TRUE;
         }
 

@@ -38,6 +38,13 @@ public final class ReservationProcessors
             {
                 journal.appendReservation(record.state(), false);
             }
+            putRetained(entry, record, nowMs);
+        }
+
+        /** Stores the record, not journaled, with a time-to-live that ends at its {@code retainUntilMs}. */
+        static void putRetained(final Map.Entry<String, ReservationRecord> entry, final ReservationRecord record,
+            final long nowMs)
+        {
             final long ttlMs = Math.max(1, record.state().retainUntilMs() - nowMs);
             if (entry instanceof ExtendedMapEntry<String, ReservationRecord> extended)
             {
