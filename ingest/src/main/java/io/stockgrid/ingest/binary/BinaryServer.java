@@ -2,16 +2,17 @@ package io.stockgrid.ingest.binary;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.stockgrid.api.binary.FrameDescriptor;
 import io.stockgrid.api.binary.HelloOkDescriptor;
 import io.stockgrid.ingest.CommandPipeline;
@@ -19,7 +20,6 @@ import io.stockgrid.ingest.IngestMetrics;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The binary front door (protocol v1, docs/protocol.md), on Netty: every connection gets a
@@ -35,7 +35,11 @@ public final class BinaryServer implements AutoCloseable
 
     private final EventLoopGroup group;
     private final Channel channel;
-    private final AtomicInteger connections = new AtomicInteger();
+    /**
+     * Every accepted connection, so that close() closes each one itself: shutting the event loops down was seen to
+     * leave an accepted socket open and unread (a restarted node's clients then waited on it for answers).
+     */
+    private final ChannelGroup connections = new DefaultChannelGroup("stockgrid-binary", GlobalEventExecutor.INSTANCE);
 
     /**
      * @param maxFrameBytes             the largest message accepted (header and body), see {@link FrameDescriptor}.
@@ -56,7 +60,7 @@ public final class BinaryServer implements AutoCloseable
             throw new IllegalArgumentException("maxInFlightPerConnection must be in 1.."
                 + HelloOkDescriptor.MAX_IN_FLIGHT_MAX + ": " + maxInFlightPerConnection);
         }
-        metrics.registerBinaryConnections(connections::get);
+        metrics.registerBinaryConnections(connections::size);
         group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
         try
         {
@@ -73,8 +77,8 @@ public final class BinaryServer implements AutoCloseable
                     @Override
                     protected void initChannel(final SocketChannel ch)
                     {
+                        connections.add(ch);
                         ch.pipeline()
-                            .addLast(new ConnectionCounter(connections))
                             .addLast(new BinarySessionAdapter(pipeline, metrics, maxFrameBytes,
                                 maxInFlightPerConnection));
                     }
@@ -94,36 +98,12 @@ public final class BinaryServer implements AutoCloseable
         return ((InetSocketAddress)channel.localAddress()).getPort();
     }
 
-    /** Stops accepting connections; open connections are closed with the event loops. */
+    /** Stops accepting connections, closes the open ones, then stops the event loops. */
     @Override
     public void close()
     {
         channel.close().awaitUninterruptibly();
+        connections.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-    }
-
-    /** Counts open connections for the metrics. */
-    private static final class ConnectionCounter extends ChannelInboundHandlerAdapter
-    {
-        private final AtomicInteger connections;
-
-        ConnectionCounter(final AtomicInteger connections)
-        {
-            this.connections = connections;
-        }
-
-        @Override
-        public void channelActive(final ChannelHandlerContext ctx) throws Exception
-        {
-            connections.incrementAndGet();
-            super.channelActive(ctx);
-        }
-
-        @Override
-        public void channelInactive(final ChannelHandlerContext ctx) throws Exception
-        {
-            connections.decrementAndGet();
-            super.channelInactive(ctx);
-        }
     }
 }

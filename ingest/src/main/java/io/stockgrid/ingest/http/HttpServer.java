@@ -8,6 +8,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -22,6 +24,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.stockgrid.api.Limits;
 import io.stockgrid.api.OpenApi;
 import io.stockgrid.ingest.AdminView;
@@ -40,6 +43,11 @@ public final class HttpServer implements AutoCloseable
 
     private final EventLoopGroup group;
     private final Channel channel;
+    /**
+     * Every accepted connection, closed by close() itself (see BinaryServer: shutting the event loops down can miss
+     * one).
+     */
+    private final ChannelGroup connections = new DefaultChannelGroup("stockgrid-http", GlobalEventExecutor.INSTANCE);
 
     /** @param admin answers the {@code /admin} routes: the cluster view and the drain of this node. */
     public HttpServer(final String bindAddress, final int port, final int ioThreads, final CommandPipeline pipeline,
@@ -59,6 +67,7 @@ public final class HttpServer implements AutoCloseable
                     @Override
                     protected void initChannel(final SocketChannel ch)
                     {
+                        connections.add(ch);
                         ch.pipeline()
                             .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS))
                             .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 8192))
@@ -84,11 +93,12 @@ public final class HttpServer implements AutoCloseable
         return ((InetSocketAddress)channel.localAddress()).getPort();
     }
 
-    /** Stops accepting connections; open connections are closed with the event loops. */
+    /** Stops accepting connections, closes the open ones, then stops the event loops. */
     @Override
     public void close()
     {
         channel.close().awaitUninterruptibly();
+        connections.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
