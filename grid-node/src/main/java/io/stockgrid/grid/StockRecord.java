@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The ATP record of one (sku, location), held in one IMap entry and changed only by entry processors on its
@@ -36,6 +37,13 @@ public final class StockRecord implements IdentifiedDataSerializable
     private long version;
     private long earliestExpiryMs = Long.MAX_VALUE;
     private final LinkedHashMap<String, Hold> holds = new LinkedHashMap<>();
+    /**
+     * How many holds expire at each instant: the earliest is its first key. Settling the oldest hold first is the
+     * common order (orders commit in the order they were placed), and rescanning the holds for the next earliest on
+     * each such removal made settling a hot key's backlog quadratic (18% of the partition threads' time with ten
+     * thousand holds on the hottest key, in a JFR profile of the benchmark's mix).
+     */
+    private final TreeMap<Long, Integer> expiryCounts = new TreeMap<>();
     private final LinkedHashMap<String, Seen> seen = new LinkedHashMap<>();
     /**
      * Not serialised: true once this member's journal holds the whole record. A record that arrives by migration,
@@ -144,7 +152,7 @@ public final class StockRecord implements IdentifiedDataSerializable
         return version;
     }
 
-    /** Indexed (SORTED) so the expiry sweep finds records with overdue holds without a full scan. */
+    /** The earliest expiry of the holds (Long.MAX_VALUE with none): the leftover scan's predicate reads it. */
     public long getEarliestExpiryMs()
     {
         return earliestExpiryMs;
@@ -197,9 +205,15 @@ public final class StockRecord implements IdentifiedDataSerializable
 
     void addHold(final String reservationId, final long quantity, final long expiresAtMs)
     {
-        holds.put(reservationId, new Hold(quantity, expiresAtMs));
+        final Hold replaced = holds.put(reservationId, new Hold(quantity, expiresAtMs));
+        if (replaced != null)
+        {
+            reserved -= replaced.quantity();
+            uncountExpiry(replaced.expiresAtMs());
+        }
         reserved += quantity;
-        earliestExpiryMs = Math.min(earliestExpiryMs, expiresAtMs);
+        expiryCounts.merge(expiresAtMs, 1, Integer::sum);
+        earliestExpiryMs = expiryCounts.firstKey();
         checkInvariants();
     }
 
@@ -209,18 +223,28 @@ public final class StockRecord implements IdentifiedDataSerializable
         if (hold != null)
         {
             reserved -= hold.quantity();
-            if (hold.expiresAtMs() == earliestExpiryMs)
-            {
-                long min = Long.MAX_VALUE;
-                for (final Hold h : holds.values())
-                {
-                    min = Math.min(min, h.expiresAtMs());
-                }
-                earliestExpiryMs = min;
-            }
+            uncountExpiry(hold.expiresAtMs());
             checkInvariants();
         }
         return hold;
+    }
+
+    private void uncountExpiry(final long expiresAtMs)
+    {
+        final Integer count = expiryCounts.get(expiresAtMs);
+        if (count == null)
+        {
+            throw new IllegalStateException(this + ": no hold expires at " + expiresAtMs);
+        }
+        if (count == 1)
+        {
+            expiryCounts.remove(expiresAtMs);
+        }
+        else
+        {
+            expiryCounts.put(expiresAtMs, count - 1);
+        }
+        earliestExpiryMs = expiryCounts.isEmpty() ? Long.MAX_VALUE : expiryCounts.firstKey();
     }
 
     Seen seen(final String id)
@@ -263,6 +287,16 @@ public final class StockRecord implements IdentifiedDataSerializable
             if (sum != reserved)
             {
                 throw new IllegalStateException(this + ": reserved " + reserved + " != sum of holds " + sum);
+            }
+            long counted = 0;
+            for (final int count : expiryCounts.values())
+            {
+                counted += count;
+            }
+            if (counted != holds.size())
+            {
+                throw new IllegalStateException(this + ": " + counted + " expiries counted for " + holds.size()
+                    + " holds");
             }
         }
     }
@@ -312,6 +346,7 @@ public final class StockRecord implements IdentifiedDataSerializable
         safetyStock = in.readLong();
         version = in.readLong();
         holds.clear();
+        expiryCounts.clear();
         reserved = 0;
         earliestExpiryMs = Long.MAX_VALUE;
         final int holdCount = in.readInt();

@@ -6,9 +6,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.AbstractMap;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -726,6 +728,44 @@ class StockProcessorsTest
         record.removeHold("b");
         assertThat(record.getEarliestExpiryMs()).isEqualTo(Long.MAX_VALUE);
         assertThat(record.reserved()).isZero();
+    }
+
+    /** Random adds and removals (oldest first, as orders settle, and at random), checked against a scan each step. */
+    @Test
+    void shouldTrackEarliestExpiryExactlyUnderRandomAddsAndRemoves()
+    {
+        final Random random = new Random(42);
+        final StockRecord record = record(1_000_000, 0);
+        final ArrayDeque<String> order = new ArrayDeque<>();
+        for (int step = 0; step < 20_000; step++)
+        {
+            final int roll = random.nextInt(10);
+            if (roll < 5 || order.isEmpty())
+            {
+                final String id = "h" + step;
+                record.addHold(id, 1 + random.nextInt(3), NOW_MS + random.nextInt(50) * 1_000L);
+                order.addLast(id);
+            }
+            else if (roll < 8)
+            {
+                record.removeHold(order.pollFirst());
+            }
+            else
+            {
+                final String id = new ArrayList<>(order).get(random.nextInt(order.size()));
+                order.remove(id);
+                record.removeHold(id);
+            }
+            long min = Long.MAX_VALUE;
+            long reserved = 0;
+            for (final StockRecord.Hold hold : record.holds().values())
+            {
+                min = Math.min(min, hold.expiresAtMs());
+                reserved += hold.quantity();
+            }
+            assertThat(record.getEarliestExpiryMs()).as("earliest expiry at step %d", step).isEqualTo(min);
+            assertThat(record.reserved()).isEqualTo(reserved);
+        }
     }
 
     @Test
