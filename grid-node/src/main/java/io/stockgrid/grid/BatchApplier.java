@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Calls that arrive together wait in a bounded queue; applier threads each take what is there (up to a batch
@@ -21,6 +22,9 @@ abstract class BatchApplier<P> implements AutoCloseable
     private final Thread[] appliers;
     private final int maxBatch;
     private volatile boolean running = true;
+    /** Batches applied, and the calls in them: their ratio is the mean batch size, exported as metrics. */
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong calls = new AtomicLong();
 
     BatchApplier(final String name, final int appliers, final int queueCapacity, final int maxBatch)
     {
@@ -34,6 +38,18 @@ abstract class BatchApplier<P> implements AutoCloseable
             this.appliers[i] = t;
             t.start();
         }
+    }
+
+    /** Batches taken so far. */
+    final long batches()
+    {
+        return batches.get();
+    }
+
+    /** Calls taken in those batches. */
+    final long calls()
+    {
+        return calls.get();
     }
 
     /** Queues a call; false when the queue is full or closing (the caller answers "try later"). */
@@ -63,6 +79,8 @@ abstract class BatchApplier<P> implements AutoCloseable
                 batch.clear();
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                batches.incrementAndGet();
+                calls.addAndGet(batch.size());
                 apply(batch);
             }
             catch (final InterruptedException ex)

@@ -11,6 +11,7 @@ import io.stockgrid.api.ShortLine;
 import io.stockgrid.api.SkuAvailability;
 import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.InventoryService;
+import io.stockgrid.ingest.IngestMetrics;
 import io.stockgrid.ingest.Journal;
 import io.stockgrid.ingest.KeyEffect;
 import io.stockgrid.ingest.Overloaded;
@@ -132,6 +133,19 @@ public final class HazelcastInventoryService implements InventoryService
             }
         });
         this.settler = new SettleBatcher(stock, reservations, SETTLE_APPLIERS, maxQueued);
+    }
+
+    /** Exports the batchers' counters: batches applied and the calls in them (their ratio is the mean batch size). */
+    public void registerMetrics(final IngestMetrics metrics)
+    {
+        metrics.registerCounter("stockgrid_reserve_batches_total",
+            "Batches of reservations applied to the grid (one grid step per partition per batch)", batcher::batches);
+        metrics.registerCounter("stockgrid_reserve_batched_total",
+            "Reservations applied in those batches; divided by the batches, the mean batch size", batcher::calls);
+        metrics.registerCounter("stockgrid_settle_batches_total",
+            "Batches of commits and releases applied to the grid", settler::batches);
+        metrics.registerCounter("stockgrid_settle_batched_total",
+            "Commits and releases applied in those batches", settler::calls);
     }
 
     private <T> CompletableFuture<T> run(final Supplier<T> flow)

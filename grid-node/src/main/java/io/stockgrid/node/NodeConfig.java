@@ -1,6 +1,8 @@
 package io.stockgrid.node;
 
+import io.netty.channel.epoll.Epoll;
 import io.stockgrid.api.binary.FrameDescriptor;
+import io.stockgrid.api.transport.Transport;
 import io.stockgrid.ingest.Journal;
 
 import java.io.IOException;
@@ -33,6 +35,7 @@ public final class NodeConfig
     int maxInFlight;
     int workerThreads;
     int ioThreads;
+    Transport transport;
     long idempotencyRetentionMs;
     long expirySweepIntervalMs;
     int expirySweepBatch;
@@ -172,6 +175,19 @@ public final class NodeConfig
         maxInFlight = intIn(Setting.MAX_IN_FLIGHT, 1, 1_000_000);
         workerThreads = intIn(Setting.WORKER_THREADS, 1, 1_024);
         ioThreads = intIn(Setting.IO_THREADS, 1, 256);
+        try
+        {
+            transport = Transport.parse(nonBlank(Setting.TRANSPORT));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw invalid(Setting.TRANSPORT, "must be 'auto', 'epoll' or 'nio'");
+        }
+        if (transport == Transport.EPOLL && !Epoll.isAvailable())
+        {
+            throw invalid(Setting.TRANSPORT, "epoll is not available here (" + Epoll.unavailabilityCause()
+                + "); use 'auto' or 'nio'");
+        }
         idempotencyRetentionMs = intIn(Setting.IDEMPOTENCY_RETENTION_HOURS, 24, 24 * 365) * 3_600_000L;
         expirySweepIntervalMs = intIn(Setting.EXPIRY_SWEEP_INTERVAL_MS, 10, 1_000);
         expirySweepBatch = intIn(Setting.EXPIRY_SWEEP_BATCH, 1, 1_000_000);

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -146,6 +147,7 @@ public final class StockgridNode implements AutoCloseable
                 holds += key.holds().size();
             }
             metrics.setHoldsActive(holds - finished);
+            svc.registerMetrics(metrics);
             snapshots = new SnapshotScheduler(hz, svc, jnl, clusterRestore, olderGenerations,
                 config.snapshotIntervalMs, config.journalRetentionCycles,
                 metrics::snapshotTaken);
@@ -153,9 +155,10 @@ public final class StockgridNode implements AutoCloseable
             pipe = new CommandPipeline(svc, jnl, clock, metrics, config.maxInFlight);
             pipe.startExpirySweeper(config.expirySweepIntervalMs, config.expirySweepBatch);
             adm = new NodeAdmin(hz, config.minClusterSize, pipe, metrics, Journal.directory(config.dataDir));
-            httpServer = new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, pipe, metrics, adm);
-            binary = new BinaryServer(config.bindAddress, config.binaryPort, config.ioThreads, pipe, metrics,
-                config.binaryMaxFrameBytes, BinaryServer.MAX_IN_FLIGHT_PER_CONNECTION_DEFAULT);
+            httpServer = new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, config.transport, pipe,
+                metrics, adm);
+            binary = new BinaryServer(config.bindAddress, config.binaryPort, config.ioThreads, config.transport, pipe,
+                metrics, config.binaryMaxFrameBytes, BinaryServer.MAX_IN_FLIGHT_PER_CONNECTION_DEFAULT);
         }
         catch (final Exception | Error ex)
         {
@@ -182,8 +185,9 @@ public final class StockgridNode implements AutoCloseable
         pipeline = pipe;
         admin = adm;
         admin.start(http.port(), this::close);
-        LOG.info("Stockgrid node ready: http://{}:{} binary {}:{} data-dir {} ({} keys, {} reservations recovered) "
-            + "in {} ms", config.bindAddress, http.port(), config.bindAddress, binary.port(),
+        LOG.info("Stockgrid node ready: http://{}:{} binary {}:{} ({} transport) data-dir {} ({} keys, {} "
+            + "reservations recovered) in {} ms", config.bindAddress, http.port(), config.bindAddress, binary.port(),
+            config.transport.resolve().name().toLowerCase(Locale.ROOT),
             config.dataDir.toAbsolutePath(), recovery.state().keys().size(),
             recovery.state().reservations().size(), (System.nanoTime() - startNs) / 1_000_000);
     }

@@ -1,5 +1,6 @@
 package io.stockgrid.node;
 
+import io.stockgrid.api.transport.Transport;
 import io.stockgrid.ingest.Journal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,6 +53,11 @@ class NodeConfigTest
             .hasMessageContaining("--member-port").hasMessageContaining("must differ");
         assertThatThrownBy(() -> NodeConfig.resolve(new String[] {"--journal-durability", "fast"}, Map.of()))
             .hasMessageContaining("--journal-durability").hasMessageContaining("fast");
+        assertThatThrownBy(() -> NodeConfig.resolve(new String[] {"--transport", "uring"}, Map.of()))
+            .hasMessageContaining("--transport").hasMessageContaining("uring")
+            .hasMessageContaining("'auto', 'epoll' or 'nio'");
+        assertThat(NodeConfig.resolve(new String[] {"--transport", "NIO"}, Map.of()).transport)
+            .isEqualTo(Transport.NIO);
         assertThatThrownBy(() -> NodeConfig.resolve(new String[] {"--no-such-flag", "1"}, Map.of()))
             .hasMessageContaining("unknown flag --no-such-flag");
         assertThatThrownBy(() -> NodeConfig.resolve(new String[] {"--http-port"}, Map.of()))

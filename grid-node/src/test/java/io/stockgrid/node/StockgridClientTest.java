@@ -7,13 +7,18 @@ import io.stockgrid.api.ReservationLine;
 import io.stockgrid.api.ReservationStatus;
 import io.stockgrid.api.ReturnDisposition;
 import io.stockgrid.api.ShortLine;
+import io.netty.channel.epoll.Epoll;
+import io.stockgrid.api.client.ClientEventLoops;
 import io.stockgrid.api.client.StockgridClient;
 import io.stockgrid.api.client.StockgridException;
+import io.stockgrid.api.transport.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Java client against a real node on loopback: every operation and its refusals, and the binary and HTTP doors
@@ -301,6 +307,41 @@ class StockgridClientTest
             .hasMessage("maxRetries must be in 0..10: 11");
         assertThatThrownBy(() -> StockgridClient.builder().maxFrameBytes(100).build())
             .hasMessageContaining("maxFrameBytes");
+    }
+
+    /**
+     * Several clients on shared I/O threads, on each transport: each keeps working when another closes, and the
+     * threads stop only with the shared loops.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
+    void shouldShareIoThreadsBetweenClients(final Transport transport)
+    {
+        assumeTrue(transport != Transport.EPOLL || Epoll.isAvailable(), "epoll is not available here");
+        final String sku = "C-LOOPS-" + transport;
+        final List<StockgridClient> clients = new ArrayList<>();
+        try (ClientEventLoops loops = ClientEventLoops.create(2, transport))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                clients.add(StockgridClient.builder().address("127.0.0.1", node.binaryPort()).eventLoops(loops)
+                    .build());
+            }
+            assertThat(clients.get(0).setStock(sku, "WH-1", 10).available()).isEqualTo(10);
+            assertThat(clients.get(1).reserve(sku + "-r1", List.of(new ReservationLine(sku, "WH-1", 3))).status())
+                .isEqualTo(ReservationStatus.HELD);
+            clients.get(0).close();
+            assertThat(clients.get(1).availability(sku, "WH-1").reserved())
+                .as("a client closing leaves the shared threads to the others").isEqualTo(3);
+            assertThat(clients.get(2).commit(sku + "-r1").status()).isEqualTo(ReservationStatus.COMMITTED);
+            assertThat(clients.get(2).availability(sku, "WH-1")).isEqualTo(new Availability(sku, "WH-1", 7, 0, 0, 7));
+            clients.get(1).close();
+        }
+        final StockgridException closed =
+            (StockgridException)catchThrowable(() -> clients.get(2).availability(sku, "WH-1"));
+        assertThat(closed.kind()).as("the shared threads stopped under an open client").isIn(
+            StockgridException.Kind.CLOSED, StockgridException.Kind.CONNECTION, StockgridException.Kind.TIMEOUT);
+        clients.get(2).close();
     }
 
     @Test

@@ -9,13 +9,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.stockgrid.api.Reservation;
 import io.stockgrid.api.ReservationLine;
@@ -30,6 +25,7 @@ import io.stockgrid.api.binary.MessageHeaderDecoder;
 import io.stockgrid.api.binary.MessageHeaderDescriptor;
 import io.stockgrid.api.binary.MessageType;
 import io.stockgrid.api.binary.ReservationDecoder;
+import io.stockgrid.api.transport.Transport;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -65,7 +61,9 @@ final class ClientConnection
     private final int maxRetries;
     private final int maxInFlight;
     private final int maxFrameBytes;
-    private final EventLoopGroup group;
+    /** The I/O threads: the client's own (closed with it) or shared ones (left running). */
+    private final ClientEventLoops loops;
+    private final boolean ownLoops;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final AtomicInteger callsInFlight = new AtomicInteger();
@@ -95,7 +93,8 @@ final class ClientConnection
     private volatile String lastFailure = "not connected yet";
 
     ClientConnection(final String host, final int port, final long connectTimeoutMs, final long requestTimeoutMs,
-        final int maxRetries, final int maxInFlight, final int maxFrameBytes)
+        final int maxRetries, final int maxInFlight, final int maxFrameBytes, final Transport transport,
+        final ClientEventLoops sharedLoops)
     {
         this.host = host;
         this.port = port;
@@ -106,12 +105,12 @@ final class ClientConnection
         this.maxFrameBytes = maxFrameBytes;
         this.scratch = new UnsafeBuffer(new byte[Math.max(maxFrameBytes, HelloDescriptor.LENGTH) +
             FrameDescriptor.LENGTH_FIELD_LENGTH]);
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("stockgrid-client", true),
-            NioIoHandler.newFactory());
-        this.loop = group.next();
+        this.ownLoops = sharedLoops == null;
+        this.loops = ownLoops ? ClientEventLoops.single(transport) : sharedLoops;
+        this.loop = loops.next();
         this.bootstrap = new Bootstrap()
             .group(loop)
-            .channel(NioSocketChannel.class)
+            .channel(loops.transport().socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)Math.min(Integer.MAX_VALUE, connectTimeoutMs))
@@ -200,28 +199,42 @@ final class ClientConnection
         }
     }
 
-    /** Fails every call with CLOSED, closes the connection and stops the event loop. */
+    /**
+     * Fails every call with CLOSED and closes the connection; stops the event loop if it is the client's own. From
+     * another thread it returns once that is done.
+     */
     void close()
     {
         if (!closing.compareAndSet(false, true))
         {
             return;
         }
+        final boolean onLoop = loop.inEventLoop();
         try
         {
-            loop.execute(this::closeOnLoop);
+            if (onLoop)
+            {
+                loop.execute(this::closeOnLoop);
+            }
+            else
+            {
+                loop.submit(this::closeOnLoop).awaitUninterruptibly();
+            }
         }
         catch (final RejectedExecutionException ignore)
         {
             // already stopped
         }
-        if (!loop.inEventLoop())
+        if (ownLoops)
         {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
-        }
-        else
-        {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (onLoop)
+            {
+                loops.closeLater();
+            }
+            else
+            {
+                loops.close();
+            }
         }
     }
 

@@ -21,6 +21,7 @@ import io.stockgrid.api.binary.ReturnEncoder;
 import io.stockgrid.api.binary.SetStockDecoder;
 import io.stockgrid.api.binary.SetStockDescriptor;
 import io.stockgrid.api.binary.SetStockEncoder;
+import io.stockgrid.api.transport.Transport;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.time.Duration;
@@ -69,7 +70,8 @@ public final class StockgridClient implements AutoCloseable
     private StockgridClient(final Builder builder)
     {
         connection = new ClientConnection(builder.host, builder.port, builder.connectTimeout.toMillis(),
-            builder.requestTimeout.toMillis(), builder.maxRetries, builder.maxInFlight, builder.maxFrameBytes);
+            builder.requestTimeout.toMillis(), builder.maxRetries, builder.maxInFlight, builder.maxFrameBytes,
+            builder.transport, builder.eventLoops);
         try
         {
             connection.start();
@@ -369,6 +371,8 @@ public final class StockgridClient implements AutoCloseable
         private int maxInFlight = 256;
         private int maxRetries = 2;
         private int maxFrameBytes = FrameDescriptor.MAX_FRAME_BYTES_DEFAULT;
+        private Transport transport;
+        private ClientEventLoops eventLoops;
 
         private Builder()
         {
@@ -418,6 +422,27 @@ public final class StockgridClient implements AutoCloseable
         }
 
         /**
+         * The Netty transport: {@code AUTO} (the default: native epoll on Linux x86_64, else NIO), {@code EPOLL} or
+         * {@code NIO}. Without this call, the {@value Transport#PROPERTY} system property chooses, if set. Not used
+         * with {@link #eventLoops(ClientEventLoops)}, whose transport is used.
+         */
+        public Builder transport(final Transport transport)
+        {
+            this.transport = transport;
+            return this;
+        }
+
+        /**
+         * Runs the client on shared I/O threads instead of a thread of its own (their transport is used; see
+         * {@link ClientEventLoops}). Closing the client leaves them running.
+         */
+        public Builder eventLoops(final ClientEventLoops eventLoops)
+        {
+            this.eventLoops = eventLoops;
+            return this;
+        }
+
+        /**
          * Checks every setting, connects, and completes the handshake.
          *
          * @throws IllegalArgumentException naming the first invalid setting and its value.
@@ -437,6 +462,10 @@ public final class StockgridClient implements AutoCloseable
             check(maxFrameBytes >= FrameDescriptor.MAX_FRAME_BYTES_MIN &&
                 maxFrameBytes <= FrameDescriptor.MAX_FRAME_BYTES_MAX, "maxFrameBytes must be in " +
                 FrameDescriptor.MAX_FRAME_BYTES_MIN + ".." + FrameDescriptor.MAX_FRAME_BYTES_MAX, maxFrameBytes);
+            if (transport == null)
+            {
+                transport = Transport.fromSystemProperty();
+            }
             return new StockgridClient(this);
         }
 

@@ -5,6 +5,7 @@ import io.stockgrid.api.ErrorCode;
 import io.stockgrid.api.Reservation;
 import io.stockgrid.api.ReservationLine;
 import io.stockgrid.api.ReservationStatus;
+import io.stockgrid.api.client.ClientEventLoops;
 import io.stockgrid.api.client.StockgridClient;
 import io.stockgrid.api.client.StockgridException;
 
@@ -16,7 +17,9 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Stockgrid over its binary protocol, through the project's own {@link StockgridClient}: one client (one TCP
- * connection, pipelined) per generator connection, each with the generator's window and backlog in front of it.
+ * connection, pipelined) per generator connection, each with the generator's window and backlog in front of it. The
+ * clients share {@code --io-threads} I/O threads ({@link ClientEventLoops}), as the HTTP target's connections and
+ * Lettuce's do, rather than a thread each.
  * The client's own retries are off, so that every answer the generator counts is the node's first.
  */
 final class BinaryTarget implements Target
@@ -30,9 +33,10 @@ final class BinaryTarget implements Target
     private final int backlog;
     private final Workload workload;
     private final ConnectionSet<Connection> connections = new ConnectionSet<>();
+    private final ClientEventLoops eventLoops;
 
     BinaryTarget(final String host, final int port, final int connections, final int window, final int backlog,
-        final Workload workload)
+        final int ioThreads, final Workload workload)
     {
         this.host = host;
         this.port = port;
@@ -40,6 +44,7 @@ final class BinaryTarget implements Target
         this.window = window;
         this.backlog = backlog;
         this.workload = workload;
+        this.eventLoops = ClientEventLoops.create(ioThreads);
     }
 
     @Override
@@ -61,7 +66,7 @@ final class BinaryTarget implements Target
         {
             final StockgridClient client = StockgridClient.builder().address(host, port)
                 .connectTimeout(Duration.ofSeconds(5)).requestTimeout(REQUEST_TIMEOUT)
-                .maxInFlight(window).maxRetries(0).build();
+                .maxInFlight(window).maxRetries(0).eventLoops(eventLoops).build();
             connections.add(new Connection(client));
         }
     }
@@ -81,7 +86,10 @@ final class BinaryTarget implements Target
     @Override
     public void close()
     {
-        connections.close();
+        if (connections.close())
+        {
+            eventLoops.close();
+        }
     }
 
     private final class Connection extends WindowedConnection

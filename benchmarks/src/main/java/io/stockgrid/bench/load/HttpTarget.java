@@ -15,9 +15,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -28,6 +26,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.stockgrid.api.transport.Transport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpTarget implements Target
 {
+    /** The same transport as the binary target's client (and Lettuce's, which takes epoll when it loads). */
+    private static final Transport TRANSPORT = Transport.fromSystemProperty();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CONNECT_TIMEOUT_MS = 5_000;
 
@@ -62,7 +63,7 @@ final class HttpTarget implements Target
         this.window = window;
         this.backlog = backlog;
         this.workload = workload;
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads, TRANSPORT.ioHandlerFactory());
     }
 
     @Override
@@ -82,7 +83,7 @@ final class HttpTarget implements Target
     {
         final Bootstrap bootstrap = new Bootstrap()
             .group(group)
-            .channel(NioSocketChannel.class)
+            .channel(TRANSPORT.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
             .handler(new ChannelInitializer<SocketChannel>()

@@ -60,7 +60,8 @@ final class LoadOptions
     int backlog = 10_000;
 
     @Option(names = "--io-threads", defaultValue = "2",
-        description = "client I/O threads per target (Netty for http; Lettuce for redis, which uses at least 2)")
+        description = "client I/O threads per target, shared by its connections (Netty for http, the Java client "
+            + "for binary, Lettuce for redis, which uses at least 2)")
     int ioThreads = 2;
 
     @Option(names = "--skus", defaultValue = "1000", description = "SKU-locations the load spreads over")

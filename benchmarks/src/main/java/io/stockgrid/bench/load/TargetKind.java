@@ -45,7 +45,8 @@ enum TargetKind
                 return new RedisTarget(host, port, options.connections, options.window, options.backlog,
                     options.ioThreads, workload);
             case BINARY:
-                return new BinaryTarget(host, port, options.connections, options.window, options.backlog, workload);
+                return new BinaryTarget(host, port, options.connections, options.window, options.backlog,
+                    options.ioThreads, workload);
             default:
                 throw new IllegalStateException("unknown target " + this);
         }

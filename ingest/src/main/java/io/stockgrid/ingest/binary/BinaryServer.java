@@ -9,12 +9,11 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.stockgrid.api.binary.FrameDescriptor;
 import io.stockgrid.api.binary.HelloOkDescriptor;
+import io.stockgrid.api.transport.Transport;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.IngestMetrics;
 
@@ -46,8 +45,8 @@ public final class BinaryServer implements AutoCloseable
      * @param maxInFlightPerConnection  requests worked on at once per connection; beyond it the connection stops
      *                                  being read until answers drain.
      */
-    public BinaryServer(final String bindAddress, final int port, final int ioThreads, final CommandPipeline pipeline,
-        final IngestMetrics metrics, final int maxFrameBytes, final int maxInFlightPerConnection)
+    public BinaryServer(final String bindAddress, final int port, final int ioThreads, final Transport transport,
+        final CommandPipeline pipeline, final IngestMetrics metrics, final int maxFrameBytes, final int maxInFlightPerConnection)
         throws InterruptedException
     {
         if (maxFrameBytes < FrameDescriptor.MAX_FRAME_BYTES_MIN || maxFrameBytes > FrameDescriptor.MAX_FRAME_BYTES_MAX)
@@ -61,12 +60,12 @@ public final class BinaryServer implements AutoCloseable
                 + HelloOkDescriptor.MAX_IN_FLIGHT_MAX + ": " + maxInFlightPerConnection);
         }
         metrics.registerBinaryConnections(connections::size);
-        group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(ioThreads, transport.ioHandlerFactory());
         try
         {
             channel = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)

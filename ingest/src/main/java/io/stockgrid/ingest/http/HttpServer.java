@@ -10,9 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -27,6 +25,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.stockgrid.api.Limits;
 import io.stockgrid.api.OpenApi;
+import io.stockgrid.api.transport.Transport;
 import io.stockgrid.ingest.AdminView;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.IngestMetrics;
@@ -50,16 +49,16 @@ public final class HttpServer implements AutoCloseable
     private final ChannelGroup connections = new DefaultChannelGroup("stockgrid-http", GlobalEventExecutor.INSTANCE);
 
     /** @param admin answers the {@code /admin} routes: the cluster view and the drain of this node. */
-    public HttpServer(final String bindAddress, final int port, final int ioThreads, final CommandPipeline pipeline,
-        final IngestMetrics metrics, final AdminView admin) throws InterruptedException
+    public HttpServer(final String bindAddress, final int port, final int ioThreads, final Transport transport,
+        final CommandPipeline pipeline, final IngestMetrics metrics, final AdminView admin) throws InterruptedException
     {
         final byte[] openApi = OpenApi.yamlBytes();
-        group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(ioThreads, transport.ioHandlerFactory());
         try
         {
             channel = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>()

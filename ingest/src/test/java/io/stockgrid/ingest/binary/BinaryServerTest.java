@@ -3,6 +3,7 @@ package io.stockgrid.ingest.binary;
 import io.stockgrid.api.Availability;
 import io.stockgrid.api.ErrorCode;
 import io.stockgrid.api.SkuAvailability;
+import io.stockgrid.api.transport.Transport;
 import io.stockgrid.api.binary.ErrorDecoder;
 import io.stockgrid.api.binary.FrameDescriptor;
 import io.stockgrid.api.binary.GetAvailabilityEncoder;
@@ -67,7 +68,8 @@ class BinaryServerTest
         journal = new Journal(dir, Journal.Durability.MAPPED, 0);
         pipeline = new CommandPipeline(service, journal, SystemEpochClock.INSTANCE, new IngestMetrics(),
             pipelineMaxInFlight);
-        server = new BinaryServer("127.0.0.1", 0, 1, pipeline, new IngestMetrics(),
+        // NIO here; the node tests run the doors on the default (epoll where it loads), so both transports are used.
+        server = new BinaryServer("127.0.0.1", 0, 1, Transport.NIO, pipeline, new IngestMetrics(),
             FrameDescriptor.MAX_FRAME_BYTES_DEFAULT, connectionMaxInFlight);
     }
 
@@ -222,9 +224,9 @@ class BinaryServerTest
         journal = new Journal(dir, Journal.Durability.MAPPED, 0);
         pipeline = new CommandPipeline(service, journal, SystemEpochClock.INSTANCE, new IngestMetrics(), 10);
         final IngestMetrics metrics = new IngestMetrics();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BinaryServer("127.0.0.1", 0, 1, pipeline,
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BinaryServer("127.0.0.1", 0, 1, Transport.AUTO, pipeline,
             metrics, FrameDescriptor.MAX_FRAME_BYTES_MIN - 1, 16)).hasMessageContaining("maxFrameBytes");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BinaryServer("127.0.0.1", 0, 1, pipeline,
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BinaryServer("127.0.0.1", 0, 1, Transport.AUTO, pipeline,
             metrics, FrameDescriptor.MAX_FRAME_BYTES_DEFAULT, 0)).hasMessageContaining("maxInFlightPerConnection");
     }
 
