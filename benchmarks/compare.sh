@@ -24,6 +24,9 @@ Usage: benchmarks/compare.sh [options] [-- extra generator flags]
   --skew S          uniform | zipf | hot (default zipf: the hottest 1% of SKU-locations take about half the
                     requests)
   --stock N         initial units per SKU-location (default 100000: the peak run should mostly hold stock)
+  --rounds N        peak runs, one after another, each over every target (default 1); with more than one, a
+                    table of each round's peaks and ratios and their medians is printed too. Rounds after the
+                    first warm up for 5 s (the JIT is warm by then). Single runs move by 20% or more here.
   --out DIR         where results go (default benchmarks/target/compare-<date>)
   --node-jfr        record a JFR profile of the node (DIR/node.jfr)
   --node-java-opts "OPTS"  JVM options of the node (default "-XX:+UseG1GC -XX:MaxGCPauseMillis=5
@@ -47,6 +50,7 @@ OUT="$ROOT/benchmarks/target/compare-$(date -u +%Y%m%d-%H%M%S)"
 NODE_JFR=false
 NODE_JAVA_OPTS="-XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:MaxTenuringThreshold=0"
 REBUILD=false
+ROUNDS=1
 EXTRA=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -61,12 +65,21 @@ while [ $# -gt 0 ]; do
         --out) OUT="$2"; shift 2 ;;
         --node-jfr) NODE_JFR=true; shift ;;
         --node-java-opts) NODE_JAVA_OPTS="$2"; shift 2 ;;
+        --rounds) ROUNDS="$2"; shift 2 ;;
         --rebuild) REBUILD=true; shift ;;
         -h|--help) usage; exit 0 ;;
         --) shift; EXTRA=("$@"); break ;;
         *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
+
+case "$ROUNDS" in
+    ''|*[!0-9]*) echo "compare.sh: --rounds must be a whole number in 1..20: '$ROUNDS'" >&2; exit 2 ;;
+esac
+if [ "$ROUNDS" -lt 1 ] || [ "$ROUNDS" -gt 20 ]; then
+    echo "compare.sh: --rounds must be a whole number in 1..20: '$ROUNDS'" >&2
+    exit 2
+fi
 
 BENCH_JAR="$ROOT/benchmarks/target/stockgrid-bench.jar"
 NODE_JAR="$ROOT/grid-node/target/stockgrid-node.jar"
@@ -189,7 +202,8 @@ if [ "$ready" != true ]; then
 fi
 echo "== stockgrid node on http://127.0.0.1:$HTTP_PORT and binary 127.0.0.1:$BINARY_PORT (pid $NODE_PID)"
 
-COMMON=(--target binary,http,redis --port "$BINARY_PORT,$HTTP_PORT,$REDIS_PORT" --duration "$DURATION" --warmup "$WARMUP"
+# shellcheck disable=SC2054  # the generator takes comma-separated lists
+COMMON=(--target binary,http,redis --port "$BINARY_PORT,$HTTP_PORT,$REDIS_PORT" --duration "$DURATION"
     --connections "$CONNECTIONS" --window "$WINDOW" --skus "$SKUS" --skew "$SKEW" --stock "$STOCK")
 STATUS=0
 
@@ -207,14 +221,20 @@ run_generator()
 
 # 5. Peak: closed loop, every connection's window kept full.
 echo "== peak (closed loop): $CONNECTIONS connections x $WINDOW in flight per target"
-run_generator --rate 0 --out "$OUT/peak" --no-progress
+run_generator --rate 0 --out "$OUT/peak" --no-progress --warmup "$WARMUP"
+PEAK_DIRS=("$OUT/peak")
+for round in $(seq 2 "$ROUNDS"); do
+    echo "== peak, round $round of $ROUNDS"
+    run_generator --rate 0 --out "$OUT/peak-$round" --no-progress --warmup 5
+    PEAK_DIRS+=("$OUT/peak-$round")
+done
 
 # 6. Latency at a fixed rate, open loop.
 if [ "$RATE" = auto ]; then
     RATE="$(java -cp "$BENCH_JAR" io.stockgrid.bench.load.CompareTable rate-from "$OUT/peak" 0.5)"
 fi
 echo "== fixed rate (open loop): $RATE req/s"
-run_generator --rate "$RATE" --out "$OUT/fixed-rate" --no-progress
+run_generator --rate "$RATE" --out "$OUT/fixed-rate" --no-progress --warmup "$WARMUP"
 
 # 7. The table.
 echo
@@ -226,6 +246,11 @@ echo "   generator, node and redis share this machine's $(nproc) cores)"
     echo
     echo "Stockgrid HTTP / Redis:"
     java -cp "$BENCH_JAR" io.stockgrid.bench.load.CompareTable table "$OUT/peak" "$OUT/fixed-rate" http redis
+    if [ "$ROUNDS" -gt 1 ]; then
+        echo
+        echo "Peak throughput (answers/s) by round, and the median of each column:"
+        java -cp "$BENCH_JAR" io.stockgrid.bench.load.CompareTable rounds redis "${PEAK_DIRS[@]}"
+    fi
 } | tee "$OUT/compare.md"
 echo
 echo "results: $OUT (compare.md; peak/ and fixed-rate/, each with summary.json, .hgrm files,"

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -15,6 +18,7 @@ import java.util.Locale;
  * <pre>
  * java -cp stockgrid-bench.jar io.stockgrid.bench.load.CompareTable table PEAK_DIR RATE_DIR [STOCKGRID REDIS]
  * java -cp stockgrid-bench.jar io.stockgrid.bench.load.CompareTable rate-from PEAK_DIR FRACTION
+ * java -cp stockgrid-bench.jar io.stockgrid.bench.load.CompareTable rounds REDIS PEAK_DIR...
  * </pre>
  */
 public final class CompareTable
@@ -37,10 +41,20 @@ public final class CompareTable
             final String redis = args.length > 4 ? args[4] : "redis";
             System.out.print(table(Path.of(args[1]), Path.of(args[2]), stockgrid, redis));
         }
+        else if (args.length >= 3 && args[0].equals("rounds"))
+        {
+            final List<Path> dirs = new ArrayList<>();
+            for (int i = 2; i < args.length; i++)
+            {
+                dirs.add(Path.of(args[i]));
+            }
+            System.out.print(rounds(args[1], dirs));
+        }
         else
         {
             System.err.println("usage: CompareTable table PEAK_DIR RATE_DIR [STOCKGRID_TARGET REDIS_TARGET]\n"
-                + "       CompareTable rate-from PEAK_DIR FRACTION");
+                + "       CompareTable rate-from PEAK_DIR FRACTION\n"
+                + "       CompareTable rounds REDIS_TARGET PEAK_DIR...");
             System.exit(2);
         }
     }
@@ -88,6 +102,82 @@ public final class CompareTable
             .append(oversold(sgRate)).append(" | ").append(oversold(rdPeak)).append("; ").append(oversold(rdRate))
             .append(" | |\n");
         return t.toString();
+    }
+
+    /**
+     * Peak throughput of every target in each round (closed-loop runs made one after another in the same run), the
+     * ratio of each other target to {@code redis} per round, and the median of each column. On a shared machine one
+     * round moves by 20% or more; the median of rounds that each measured every target back to back is the figure to
+     * quote.
+     */
+    static String rounds(final String redis, final List<Path> peakDirs) throws IOException
+    {
+        final List<String> targets = new ArrayList<>();
+        for (final JsonNode run : read(peakDirs.get(0)).path("runs"))
+        {
+            targets.add(run.path("target").asText());
+        }
+        if (!targets.remove(redis))
+        {
+            throw new IOException("no run of target '" + redis + "' in " + peakDirs.get(0));
+        }
+        final List<List<Double>> columns = new ArrayList<>();
+        final StringBuilder t = new StringBuilder(512).append("| round |");
+        for (final String target : targets)
+        {
+            t.append(' ').append(target).append(" |");
+        }
+        t.append(' ').append(redis).append(" |");
+        for (final String target : targets)
+        {
+            t.append(' ').append(target).append(" / ").append(redis).append(" |");
+        }
+        t.append("\n|---|").append("---:|".repeat(targets.size() * 2 + 1)).append('\n');
+        for (int i = 0; i < targets.size() * 2 + 1; i++)
+        {
+            columns.add(new ArrayList<>());
+        }
+        for (int r = 0; r < peakDirs.size(); r++)
+        {
+            final JsonNode summary = read(peakDirs.get(r));
+            final double base = run(summary, redis).path("achievedRatePerSecond").asDouble();
+            final List<Double> cells = new ArrayList<>();
+            for (final String target : targets)
+            {
+                cells.add(run(summary, target).path("achievedRatePerSecond").asDouble());
+            }
+            cells.add(base);
+            for (int i = 0; i < targets.size(); i++)
+            {
+                cells.add(base == 0 ? 0 : cells.get(i) / base);
+            }
+            t.append("| ").append(r + 1).append(' ');
+            appendCells(t, cells, targets.size());
+            for (int i = 0; i < cells.size(); i++)
+            {
+                columns.get(i).add(cells.get(i));
+            }
+        }
+        final List<Double> medians = new ArrayList<>();
+        for (final List<Double> column : columns)
+        {
+            final List<Double> sorted = new ArrayList<>(column);
+            Collections.sort(sorted);
+            final int n = sorted.size();
+            medians.add(n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2);
+        }
+        t.append("| median ");
+        appendCells(t, medians, targets.size());
+        return t.toString();
+    }
+
+    private static void appendCells(final StringBuilder t, final List<Double> cells, final int targets)
+    {
+        for (int i = 0; i < cells.size(); i++)
+        {
+            t.append("| ").append(String.format(Locale.ROOT, i <= targets ? "%.0f" : "%.2f", cells.get(i))).append(' ');
+        }
+        t.append("|\n");
     }
 
     private static void row(final StringBuilder t, final String name, final double stockgrid, final double redis,
