@@ -36,7 +36,7 @@ public enum Setting
     WORKER_THREADS("worker-threads", "32", "threads that run call flows against the grid"),
     IO_THREADS("io-threads", "2", "Netty event-loop threads of each door (HTTP, binary)"),
     TRANSPORT("transport", "auto",
-        "Netty transport of both doors: auto (native epoll on Linux x86_64, else nio), epoll or nio"),
+        "Netty transport of both doors: auto (native epoll on Linux x86_64 or aarch64, else nio), epoll or nio"),
     IDEMPOTENCY_RETENTION_HOURS("idempotency-retention-hours", "24",
         "how long reservation outcomes, eventIds and returnIds are remembered"),
     EXPIRY_SWEEP_INTERVAL_MS("expiry-sweep-interval-ms", "200", "how often expired holds are returned"),

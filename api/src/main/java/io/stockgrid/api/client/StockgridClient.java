@@ -422,9 +422,9 @@ public final class StockgridClient implements AutoCloseable
         }
 
         /**
-         * The Netty transport: {@code AUTO} (the default: native epoll on Linux x86_64, else NIO), {@code EPOLL} or
-         * {@code NIO}. Without this call, the {@value Transport#PROPERTY} system property chooses, if set. Not used
-         * with {@link #eventLoops(ClientEventLoops)}, whose transport is used.
+         * The Netty transport: {@code AUTO} (the default: native epoll on Linux x86_64 or aarch64, else NIO),
+         * {@code EPOLL} or {@code NIO}. Without this call, the {@value Transport#PROPERTY} system property chooses,
+         * if set. Not used with {@link #eventLoops(ClientEventLoops)}, whose transport is used.
          */
         public Builder transport(final Transport transport)
         {

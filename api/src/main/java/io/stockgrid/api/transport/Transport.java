@@ -17,7 +17,8 @@ import java.util.Locale;
  * The Netty transport the doors and the client run on. {@link #EPOLL} is Netty's native Linux transport: it makes
  * fewer system calls per message than the JDK selector (edge-triggered epoll, an eventfd to wake the loop, no
  * selected-key sets), which is most of what a small request costs on loopback. {@link #NIO} runs anywhere.
- * {@link #AUTO} picks epoll where its native library loads (Linux x86_64) and NIO elsewhere.
+ * {@link #AUTO} picks epoll where its native library loads (Linux x86_64 and aarch64)
+ * and NIO elsewhere.
  */
 public enum Transport
 {
