@@ -63,6 +63,19 @@ public final class GridConfig
     /** Name of the split-brain protection rule every map is bound to when {@code minClusterSize > 1}. */
     public static final String QUORUM_RULE = "stockgrid-quorum";
 
+    /**
+     * Stores reservation records as objects instead of byte arrays ({@code --reservations-format object}): entry
+     * processors then work on the object and the expiry index reads {@code heldUntilMs} from it, where the binary
+     * format serialises each new value and deserialises the whole record (old and new) for the index on every change.
+     * Measured in docs/benchmarks.md: about 15% more peak throughput, about a quarter more heap per retained
+     * reservation. Set it alike on every member.
+     */
+    public static void storeReservationsAsObjects(final Config config)
+    {
+        config.getMapConfig(HazelcastInventoryService.RESERVATIONS_MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
+            .setCacheDeserializedValues(CacheDeserializedValues.INDEX_ONLY);
+    }
+
     public static Config memberConfig(final String clusterName, final String bindAddress, final int memberPort,
         final Membership membership)
     {

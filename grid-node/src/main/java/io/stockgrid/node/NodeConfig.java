@@ -36,6 +36,7 @@ public final class NodeConfig
     int workerThreads;
     int ioThreads;
     Transport transport;
+    boolean reservationsAsObjects;
     long idempotencyRetentionMs;
     long expirySweepIntervalMs;
     int expirySweepBatch;
@@ -175,6 +176,12 @@ public final class NodeConfig
         maxInFlight = intIn(Setting.MAX_IN_FLIGHT, 1, 1_000_000);
         workerThreads = intIn(Setting.WORKER_THREADS, 1, 1_024);
         ioThreads = intIn(Setting.IO_THREADS, 1, 256);
+        reservationsAsObjects = switch (nonBlank(Setting.RESERVATIONS_FORMAT))
+        {
+            case "binary" -> false;
+            case "object" -> true;
+            default -> throw invalid(Setting.RESERVATIONS_FORMAT, "must be 'binary' or 'object'");
+        };
         try
         {
             transport = Transport.parse(nonBlank(Setting.TRANSPORT));

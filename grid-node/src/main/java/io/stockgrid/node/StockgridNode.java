@@ -95,6 +95,10 @@ public final class StockgridNode implements AutoCloseable
                 config.memberPort, new GridConfig.Membership(config.members, config.kubernetesServiceDns,
                     config.publicAddress, config.minClusterSize));
             hzConfig.getMemberAttributeConfig().setAttribute(ClusterRestore.NODE_ATTRIBUTE, nodeId);
+            if (config.reservationsAsObjects)
+            {
+                GridConfig.storeReservationsAsObjects(hzConfig);
+            }
             HazelcastInventoryService.attachJournal(hzConfig, jnl);
             final Journal journalForMerge = jnl;
             hzConfig.addListenerConfig(new ListenerConfig((LifecycleListener)event ->
