@@ -53,6 +53,9 @@ class NodeConfigTest
             .hasMessageContaining("--member-port").hasMessageContaining("must differ");
         assertThatThrownBy(() -> NodeConfig.resolve(new String[] {"--journal-durability", "fast"}, Map.of()))
             .hasMessageContaining("--journal-durability").hasMessageContaining("fast");
+        assertThatThrownBy(() -> NodeConfig.resolve(new String[] {"--reservations-format", "json"}, Map.of()))
+            .hasMessageContaining("--reservations-format").hasMessageContaining("json")
+            .hasMessageContaining("'binary' or 'object'");
         assertThatThrownBy(() -> NodeConfig.resolve(new String[] {"--transport", "uring"}, Map.of()))
             .hasMessageContaining("--transport").hasMessageContaining("uring")
             .hasMessageContaining("'auto', 'epoll' or 'nio'");
