@@ -35,6 +35,11 @@ public final class StockRecord implements IdentifiedDataSerializable
     private long safetyStock;
     private long reserved;
     private long version;
+    /**
+     * The first key of {@link #expiryCounts} (Long.MAX_VALUE with no holds), kept in a field of its own: the leftover
+     * scan's predicate reads it through {@link #getEarliestExpiryMs()}, which must not walk a TreeMap the partition
+     * thread may be changing.
+     */
     private long earliestExpiryMs = Long.MAX_VALUE;
     private final LinkedHashMap<String, Hold> holds = new LinkedHashMap<>();
     /**
@@ -213,7 +218,7 @@ public final class StockRecord implements IdentifiedDataSerializable
         }
         reserved += quantity;
         expiryCounts.merge(expiresAtMs, 1, Integer::sum);
-        earliestExpiryMs = expiryCounts.firstKey();
+        earliestExpiryMs = Math.min(earliestExpiryMs, expiresAtMs);
         checkInvariants();
     }
 
