@@ -24,7 +24,7 @@ public enum Transport
 {
     AUTO, EPOLL, NIO;
 
-    /** The system property that chooses the transport for the client (and the node, unless configured). */
+    /** The system property that chooses the client's transport (the node's is its {@code --transport} setting). */
     public static final String PROPERTY = "stockgrid.transport";
 
     /** {@link #AUTO} resolved: epoll where available, else NIO. Any other value is returned as it is. */
