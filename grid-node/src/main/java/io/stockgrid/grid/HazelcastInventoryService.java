@@ -322,8 +322,10 @@ public final class HazelcastInventoryService implements InventoryService
                 final boolean committed = phase == ReservationPhase.COMMITTED;
                 final KeyEffect.Kind kind = committed ? KeyEffect.Kind.COMMIT :
                     phase == ReservationPhase.RELEASED ? KeyEffect.Kind.RELEASE : KeyEffect.Kind.EXPIRE;
+                // A forgotten (or never finished) reservation's overdue hold is returned only while it is still the
+                // overdue one: a retry may since have begun this id afresh and placed a hold of its own.
                 final KeyResult r = stock.executeOnKey(key, committed ?
-                    new StockProcessors.CommitHold(id) : new StockProcessors.ReleaseHold(id, kind));
+                    new StockProcessors.CommitHold(id) : StockProcessors.ReleaseHold.ifOverdue(id, kind, cutoffMs));
                 if (r.changed())
                 {
                     effects.add(effect(key.getSku(), key.getLocation(), r, kind, id, r.quantity(), 0, nowMs));
@@ -362,7 +364,7 @@ public final class HazelcastInventoryService implements InventoryService
             if (record.phase() == ReservationPhase.PENDING && record.coordinator() != null
                 && !members.contains(record.coordinator()))
             {
-                abandonStuck(record.state(), nowMs, effects);
+                abandonStuck(record, nowMs, effects);
             }
         }
     }
@@ -374,27 +376,32 @@ public final class HazelcastInventoryService implements InventoryService
      * call may still finish it, and releasing first would race that Finish. (A live member's call that failed
      * compensates itself; if that fails too, the reservation expires at its TTL, fenced by its record first.)
      */
-    private void abandonStuck(final ReservationState stuck, final long nowMs, final List<KeyEffect> effects)
+    private void abandonStuck(final ReservationRecord stuck, final long nowMs, final List<KeyEffect> effects)
     {
         if (returnHoldsThenForget(stuck, nowMs, effects))
         {
             LOG.warn("sweep: reservation {} was still being made {} ms after it began by a member that has left; it "
-                + "is forgotten and its holds are returned", stuck.reservationId(), nowMs - stuck.createdAtMs());
+                + "is forgotten and its holds are returned", stuck.state().reservationId(),
+                nowMs - stuck.state().createdAtMs());
         }
     }
 
     /**
      * Returns a PENDING reservation's holds, then forgets it; true if it was forgotten. Holds first, record second:
-     * while the PENDING record stands, no new call can begin this id (it hears REQUEST_IN_PROGRESS), so every hold
-     * under the id is the stuck call's. Forgetting the record first would let a retry begin afresh and hold, and the
-     * release would then take the retry's hold.
+     * forgetting the record first would let a retry begin afresh and hold before the release. Both steps are fenced
+     * by the record's attempt, because {@code pending} was read earlier and may be stale: the record may since have
+     * been forgotten by someone else (another member's sweep while partitions moved, the stuck call's own
+     * compensation) and a retry begun afresh, whose holds and record must stay.
      */
-    private boolean returnHoldsThenForget(final ReservationState pending, final long nowMs,
+    boolean returnHoldsThenForget(final ReservationRecord pending, final long nowMs,
         final List<KeyEffect> effects)
     {
-        applyToLines(pending.reservationId(), pending.lines(), StockProcessors.ReleaseHold::new,
+        final String id = pending.state().reservationId();
+        final long attempt = pending.attempt();
+        applyToLines(id, pending.state().lines(),
+            reservationId -> StockProcessors.ReleaseHold.ofAttempt(reservationId, KeyEffect.Kind.RELEASE, attempt),
             KeyEffect.Kind.RELEASE, nowMs, effects);
-        return reservations.executeOnKey(pending.reservationId(), new ReservationProcessors.Abandon()).code()
+        return reservations.executeOnKey(id, new ReservationProcessors.Abandon(attempt)).code()
             == ReservationResult.Code.TRANSITIONED;
     }
 
@@ -636,7 +643,7 @@ public final class HazelcastInventoryService implements InventoryService
                 reservations.get(r.reservationId()) : null;
             if (current != null && current.phase() == ReservationPhase.PENDING)
             {
-                returnHoldsThenForget(current.state(), nowMs, effects);
+                returnHoldsThenForget(current, nowMs, effects);
                 LOG.info("recovery: reservation {} was still being made; its holds are returned",
                     r.reservationId());
             }

@@ -22,6 +22,11 @@ public final class KeyResult implements IdentifiedDataSerializable
         FINGERPRINT_MISMATCH,
         /** A hold for this reservation was already on the record (a retried or re-executed hold). */
         ALREADY_HELD,
+        /**
+         * A hold for this reservation, placed by another attempt, is on the record: an earlier call under the same
+         * reservationId that has not yet returned it. Nothing changed; the caller gives up and is retried later.
+         */
+        CONFLICT,
         /** Not enough available to hold; {@code quantity} is what was available. */
         SHORT,
         /** No hold for this reservation on the record: nothing to release or commit. */

@@ -71,6 +71,7 @@ public final class ReservationProcessors
         private ReservationState pending;
         private long nowMs;
         private String coordinator;
+        private long attempt;
 
         public Begin()
         {
@@ -78,15 +79,19 @@ public final class ReservationProcessors
 
         public Begin(final ReservationState pending, final long nowMs)
         {
-            this(pending, nowMs, null);
+            this(pending, nowMs, null, 0);
         }
 
-        /** @param coordinator UUID of the member whose call makes the reservation. */
-        public Begin(final ReservationState pending, final long nowMs, final String coordinator)
+        /**
+         * @param coordinator node id of the member whose call makes the reservation.
+         * @param attempt     the call's random tag, carried by every hold it places.
+         */
+        public Begin(final ReservationState pending, final long nowMs, final String coordinator, final long attempt)
         {
             this.pending = pending;
             this.nowMs = nowMs;
             this.coordinator = coordinator;
+            this.attempt = attempt;
         }
 
         ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
@@ -97,7 +102,7 @@ public final class ReservationProcessors
             if (existing == null || (!existing.phase().holdsStock()
                 && (existing.state().retainUntilMs() < nowMs || existing.state().firstOutcome() == null)))
             {
-                final ReservationRecord created = new ReservationRecord(pending, coordinator);
+                final ReservationRecord created = new ReservationRecord(pending, coordinator, attempt);
                 store(entry, created, nowMs, journal);
                 // The caller holds the state it sent: answering it back would only serialise it twice more.
                 return result(ReservationResult.Code.CREATED, null);
@@ -118,6 +123,7 @@ public final class ReservationProcessors
             ReservationRecord.writeState(out, pending);
             out.writeLong(nowMs);
             out.writeString(coordinator);
+            out.writeLong(attempt);
         }
 
         @Override
@@ -126,19 +132,22 @@ public final class ReservationProcessors
             pending = ReservationRecord.readState(in);
             nowMs = in.readLong();
             coordinator = in.readString();
+            attempt = in.readLong();
         }
     }
 
     /**
      * Ends the PENDING window with the outcome of the holds: HELD, or REJECTED with the short lines. If the record
      * left PENDING meanwhile (the sweep expired it), only the first outcome is recorded and NOT_ALLOWED is answered,
-     * so the caller returns its holds.
+     * so the caller returns its holds. A record another attempt began (this call's was forgotten meanwhile, and a
+     * retry began afresh) is not this call's to finish: NOT_FOUND, and nothing changes.
      */
     public static final class Finish extends Base
     {
         private ReservationPhase outcome;
         private List<ShortLine> shortLines;
         private long nowMs;
+        private long attempt;
 
         public Finish()
         {
@@ -146,17 +155,24 @@ public final class ReservationProcessors
 
         public Finish(final ReservationPhase outcome, final List<ShortLine> shortLines, final long nowMs)
         {
+            this(outcome, shortLines, nowMs, 0);
+        }
+
+        public Finish(final ReservationPhase outcome, final List<ShortLine> shortLines, final long nowMs,
+            final long attempt)
+        {
             this.outcome = outcome;
             this.shortLines = shortLines;
             this.nowMs = nowMs;
+            this.attempt = attempt;
         }
 
         ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
         {
             final ReservationRecord record = entry.getValue();
-            if (record == null)
+            if (record == null || record.attempt() != attempt)
             {
-                return result(ReservationResult.Code.NOT_FOUND, null);
+                return result(ReservationResult.Code.NOT_FOUND, record);
             }
             final ReservationState s = record.state();
             if (s.phase() == ReservationPhase.PENDING)
@@ -185,6 +201,7 @@ public final class ReservationProcessors
         {
             out.writeByte(outcome.ordinal());
             out.writeLong(nowMs);
+            out.writeLong(attempt);
             out.writeInt(shortLines.size());
             for (final ShortLine line : shortLines)
             {
@@ -200,6 +217,7 @@ public final class ReservationProcessors
         {
             outcome = ReservationPhase.of(in.readByte());
             nowMs = in.readLong();
+            attempt = in.readLong();
             final int count = in.readInt();
             final List<ShortLine> lines = new ArrayList<>(count);
             for (int i = 0; i < count; i++)
@@ -329,32 +347,27 @@ public final class ReservationProcessors
         }
     }
 
-    /** Forgets a PENDING reservation whose holds were compensated after a failure, so a retry starts afresh. */
+    /**
+     * Forgets a PENDING reservation whose holds were returned, so a retry starts afresh; only if the given attempt
+     * began it: whoever abandons a reservation read its record earlier, and a retry may have begun another since.
+     */
     public static final class Abandon extends Base
     {
-        private String coordinator;
-        private long createdAtMs;
+        private long attempt;
 
-        /** Forgets whichever PENDING reservation is under the id. */
         public Abandon()
         {
         }
 
-        /**
-         * Forgets the PENDING reservation only if it is the one this member's call began at {@code createdAtMs}:
-         * a call that failed cannot tell whether its Begin took effect, and must not forget another call's.
-         */
-        public Abandon(final String coordinator, final long createdAtMs)
+        public Abandon(final long attempt)
         {
-            this.coordinator = coordinator;
-            this.createdAtMs = createdAtMs;
+            this.attempt = attempt;
         }
 
         ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
         {
             final ReservationRecord record = entry.getValue();
-            if (record == null || record.phase() != ReservationPhase.PENDING || (coordinator != null
-                && (!coordinator.equals(record.coordinator()) || record.state().createdAtMs() != createdAtMs)))
+            if (record == null || record.phase() != ReservationPhase.PENDING || record.attempt() != attempt)
             {
                 return result(ReservationResult.Code.NOT_ALLOWED, record);
             }
@@ -375,15 +388,13 @@ public final class ReservationProcessors
         @Override
         public void writeData(final ObjectDataOutput out) throws IOException
         {
-            out.writeString(coordinator);
-            out.writeLong(createdAtMs);
+            out.writeLong(attempt);
         }
 
         @Override
         public void readData(final ObjectDataInput in) throws IOException
         {
-            coordinator = in.readString();
-            createdAtMs = in.readLong();
+            attempt = in.readLong();
         }
     }
 }

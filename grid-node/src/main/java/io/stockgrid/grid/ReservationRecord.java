@@ -25,6 +25,11 @@ public final class ReservationRecord implements IdentifiedDataSerializable
      * journaled: it means nothing after a restart.
      */
     private String coordinator;
+    /**
+     * The attempt (the call) that began this record, and whose holds are the reservation's: a random tag, 0 when
+     * unknown (restored). Not journaled, for the same reason as {@link #coordinator}.
+     */
+    private long attempt;
 
     public ReservationRecord()
     {
@@ -35,15 +40,21 @@ public final class ReservationRecord implements IdentifiedDataSerializable
         this.state = state;
     }
 
-    ReservationRecord(final ReservationState state, final String coordinator)
+    ReservationRecord(final ReservationState state, final String coordinator, final long attempt)
     {
         this.state = state;
         this.coordinator = coordinator;
+        this.attempt = attempt;
     }
 
     String coordinator()
     {
         return coordinator;
+    }
+
+    long attempt()
+    {
+        return attempt;
     }
 
     /** A predicate attribute (not indexed): when a PENDING reservation began, else never. */
@@ -76,7 +87,7 @@ public final class ReservationRecord implements IdentifiedDataSerializable
         final ReservationState s = state;
         return new ReservationRecord(new ReservationState(s.reservationId(), phase, firstOutcome, s.version() + 1,
             s.createdAtMs(), s.expiresAtMs(), s.retainUntilMs(), s.fingerprint(), s.correlationId(), s.lines(),
-            shortLines));
+            shortLines), null, attempt);
     }
 
     @Override
@@ -96,6 +107,7 @@ public final class ReservationRecord implements IdentifiedDataSerializable
     {
         writeState(out, state);
         out.writeString(coordinator);
+        out.writeLong(attempt);
     }
 
     @Override
@@ -103,6 +115,7 @@ public final class ReservationRecord implements IdentifiedDataSerializable
     {
         state = readState(in);
         coordinator = in.readString();
+        attempt = in.readLong();
     }
 
     static void writeState(final ObjectDataOutput out, final ReservationState s) throws IOException

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Applies reservations in batches. Reservations that arrive together wait in a bounded queue; an applier thread
@@ -51,10 +52,21 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
         final int[] position;
         final List<KeyEffect> effects = new ArrayList<>(2);
         final List<ShortLine> shortLines = new ArrayList<>(0);
+        /** This call's tag on its record and its holds; never 0 (which means unknown). */
+        final long attempt;
+        /** A hold of an earlier attempt under this reservationId was found: this call gives up. */
+        boolean conflict;
 
         Flow(final Pending pending)
         {
             this.pending = pending;
+            long tag;
+            do
+            {
+                tag = ThreadLocalRandom.current().nextLong();
+            }
+            while (tag == 0);
+            this.attempt = tag;
             this.expiresAtMs = pending.nowMs() + pending.command().ttlSeconds() * 1000L;
             this.lines = pending.command().lines();
             this.held = new boolean[lines.size()];
@@ -113,7 +125,8 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
             final ReservationState pending = new ReservationState(c.reservationId(), ReservationPhase.PENDING, null, 1,
                 p.nowMs(), flow.expiresAtMs, flow.expiresAtMs + retentionMs, c.fingerprint(), c.correlationId(),
                 c.lines(), List.of());
-            begins.put(c.reservationId(), List.of(new ReservationProcessors.Begin(pending, p.nowMs(), coordinator)));
+            begins.put(c.reservationId(), List.of(new ReservationProcessors.Begin(pending, p.nowMs(), coordinator,
+                flow.attempt)));
             flows.add(flow);
         }
         final Map<String, ArrayList<ReservationResult>> begun;
@@ -130,7 +143,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
             for (final Flow flow : flows)
             {
                 withRetries(flow, deadlineNs, () -> reservations.executeOnKey(flow.id(),
-                    new ReservationProcessors.Abandon(coordinator, flow.pending.nowMs())));
+                    new ReservationProcessors.Abandon(flow.attempt)));
                 flow.pending.future().completeExceptionally(ex);
             }
             return;
@@ -178,7 +191,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
                 final List<JournaledProcessor<StockKey, StockRecord, KeyResult>> onKey = holds.computeIfAbsent(
                     new StockKey(line.sku(), line.location()), k -> new ArrayList<>(2));
                 flow.position[i] = onKey.size();
-                onKey.add(new StockProcessors.Hold(flow.id(), line.quantity(), flow.expiresAtMs));
+                onKey.add(new StockProcessors.Hold(flow.id(), line.quantity(), flow.expiresAtMs, flow.attempt));
             }
         }
         final Map<StockKey, ArrayList<KeyResult>> held = GridBatch.apply(stock, holds);
@@ -187,6 +200,8 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
         final Map<String, List<JournaledProcessor<String, ReservationRecord, ReservationResult>>> finishes =
             new HashMap<>(active.size() * 2);
         final List<Flow> rejected = new ArrayList<>(0);
+        final Map<String, List<JournaledProcessor<String, ReservationRecord, ReservationResult>>> abandons =
+            new HashMap<>(0);
         for (final Flow flow : active)
         {
             for (int i = 0; i < flow.lines.size(); i++)
@@ -202,36 +217,58 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
                             KeyEffect.Kind.HOLD, flow.id(), line.quantity(), flow.expiresAtMs, flow.pending.nowMs()));
                     }
                     case ALREADY_HELD -> flow.held[i] = true;
+                    case CONFLICT -> flow.conflict = true;
                     case SHORT -> flow.shortLines.add(new ShortLine(line.sku(), line.location(), line.quantity(),
                         r.quantity()));
                     default -> throw new IllegalStateException("unexpected hold result " + r);
                 }
             }
-            if (flow.shortLines.isEmpty())
+            if (flow.conflict)
+            {
+                // An earlier call under this id still has a hold here (its record was forgotten while it ran: its
+                // member left, or it failed and is compensating). Taking that hold over would let the earlier
+                // call's release take it from this one; instead this call returns its own holds, forgets its
+                // record and is answered REQUEST_IN_PROGRESS, and a retry finds the earlier hold gone.
+                rejected.add(flow);
+                addReleases(flow, releases);
+                abandons.put(flow.id(), List.of(new ReservationProcessors.Abandon(flow.attempt)));
+            }
+            else if (flow.shortLines.isEmpty())
             {
                 finishes.put(flow.id(), List.of(new ReservationProcessors.Finish(ReservationPhase.HELD, List.of(),
-                    flow.pending.nowMs())));
+                    flow.pending.nowMs(), flow.attempt)));
             }
             else
             {
                 rejected.add(flow);
                 addReleases(flow, releases);
                 finishes.put(flow.id(), List.of(new ReservationProcessors.Finish(ReservationPhase.REJECTED,
-                    List.copyOf(flow.shortLines), flow.pending.nowMs())));
+                    List.copyOf(flow.shortLines), flow.pending.nowMs(), flow.attempt)));
             }
         }
 
-        // 3. Return the holds of the rejected ones, before they are answered.
+        // 3. Return the holds of the rejected (and conflicted) ones, before they are answered.
         if (!releases.isEmpty())
         {
             recordReleases(rejected, releases, GridBatch.apply(stock, releases), KeyEffect.Kind.RELEASE);
         }
+        if (!abandons.isEmpty())
+        {
+            GridBatch.apply(reservations, abandons);
+        }
 
         // 4. Finish every record.
-        final Map<String, ArrayList<ReservationResult>> finished = GridBatch.apply(reservations, finishes);
+        final Map<String, ArrayList<ReservationResult>> finished = finishes.isEmpty() ? Map.of() :
+            GridBatch.apply(reservations, finishes);
         final List<Flow> lapsed = new ArrayList<>(0);
         for (final Flow flow : active)
         {
+            if (flow.conflict)
+            {
+                flow.pending.future().complete(new ReservationOutcome(ReservationOutcome.Code.IN_PROGRESS, null,
+                    flow.effects));
+                continue;
+            }
             final ReservationResult r = finished.get(flow.id()).get(0);
             if (r.code() == ReservationResult.Code.TRANSITIONED)
             {
@@ -256,8 +293,12 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
                 KeyEffect.Kind.EXPIRE);
             for (final Flow flow : lapsed)
             {
-                flow.pending.future().complete(new ReservationOutcome(ReservationOutcome.Code.REPLAYED,
-                    finished.get(flow.id()).get(0).state(), flow.effects));
+                final ReservationResult r = finished.get(flow.id()).get(0);
+                // NOT_FOUND: this call's record is gone (forgotten while it ran); what is recorded now, if
+                // anything, is another call's, so this one failed and the caller retries to learn the outcome.
+                flow.pending.future().complete(r.code() == ReservationResult.Code.NOT_FOUND ?
+                    new ReservationOutcome(ReservationOutcome.Code.FAILED, null, flow.effects) :
+                    new ReservationOutcome(ReservationOutcome.Code.REPLAYED, r.state(), flow.effects));
             }
         }
     }
@@ -274,7 +315,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
                 final List<JournaledProcessor<StockKey, StockRecord, KeyResult>> onKey = releases.computeIfAbsent(
                     new StockKey(line.sku(), line.location()), k -> new ArrayList<>(2));
                 flow.position[i] = onKey.size();
-                onKey.add(new StockProcessors.ReleaseHold(flow.id(), KeyEffect.Kind.RELEASE));
+                onKey.add(StockProcessors.ReleaseHold.ofAttempt(flow.id(), KeyEffect.Kind.RELEASE, flow.attempt));
             }
         }
     }
@@ -351,28 +392,28 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
     /**
      * Returns the flow's holds and forgets its record, but only while the record is still this call's PENDING one:
      * a batch can fail after its Finish took effect (a backup that did not answer in time), and then the record is
-     * HELD and its holds must stay (a retry is answered HELD from it). Holds first, record second: while the PENDING
-     * record stands, no other call can begin this id, so every hold under it is this call's.
+     * HELD and its holds must stay (a retry is answered HELD from it). Holds first, record second, and only this
+     * attempt's holds: the record may be forgotten by the sweep meanwhile (if this member was thought gone) and a
+     * retry begun afresh, whose holds this release must leave alone.
      */
     private void releaseAndAbandon(final Flow flow)
     {
         final ReservationRecord current = reservations.get(flow.id());
-        if (current == null || current.phase() != ReservationPhase.PENDING
-            || !coordinator.equals(current.coordinator()) || current.state().createdAtMs() != flow.pending.nowMs())
+        if (current == null || current.phase() != ReservationPhase.PENDING || current.attempt() != flow.attempt)
         {
             return;
         }
         for (final ReservationLine line : flow.lines)
         {
             final KeyResult r = stock.executeOnKey(new StockKey(line.sku(), line.location()),
-                new StockProcessors.ReleaseHold(flow.id(), KeyEffect.Kind.RELEASE));
+                StockProcessors.ReleaseHold.ofAttempt(flow.id(), KeyEffect.Kind.RELEASE, flow.attempt));
             if (r.changed())
             {
                 flow.effects.add(HazelcastInventoryService.effect(line.sku(), line.location(), r,
                     KeyEffect.Kind.RELEASE, flow.id(), r.quantity(), 0, flow.pending.nowMs()));
             }
         }
-        reservations.executeOnKey(flow.id(), new ReservationProcessors.Abandon(coordinator, flow.pending.nowMs()));
+        reservations.executeOnKey(flow.id(), new ReservationProcessors.Abandon(flow.attempt));
     }
 
     private void compensate(final List<Flow> active)

@@ -261,13 +261,16 @@ public final class StockProcessors
 
     /**
      * Holds {@code quantity} for a reservation if that much is available. This is where no-oversell is decided: a
-     * hold is added only when {@code onHand - reserved - safetyStock >= quantity}.
+     * hold is added only when {@code onHand - reserved - safetyStock >= quantity}. The hold is tagged with the call's
+     * attempt; the same attempt again (Hazelcast re-running the operation) finds it ALREADY_HELD, another attempt
+     * under the same reservationId finds a CONFLICT and changes nothing.
      */
     public static final class Hold extends Base
     {
         private String reservationId;
         private long quantity;
         private long expiresAtMs;
+        private long attempt;
 
         public Hold()
         {
@@ -275,9 +278,15 @@ public final class StockProcessors
 
         public Hold(final String reservationId, final long quantity, final long expiresAtMs)
         {
+            this(reservationId, quantity, expiresAtMs, 0);
+        }
+
+        public Hold(final String reservationId, final long quantity, final long expiresAtMs, final long attempt)
+        {
             this.reservationId = reservationId;
             this.quantity = quantity;
             this.expiresAtMs = expiresAtMs;
+            this.attempt = attempt;
         }
 
         KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
@@ -290,7 +299,8 @@ public final class StockProcessors
             final StockRecord.Hold existing = record.hold(reservationId);
             if (existing != null)
             {
-                return unchanged(KeyResult.Code.ALREADY_HELD, record, existing.quantity());
+                return unchanged(existing.attempt() == attempt ? KeyResult.Code.ALREADY_HELD :
+                    KeyResult.Code.CONFLICT, record, existing.quantity());
             }
             // The decision: the units left after this hold must not be negative.
             final long headroom = record.onHand() - record.reserved() - record.safetyStock();
@@ -298,7 +308,7 @@ public final class StockProcessors
             {
                 return unchanged(KeyResult.Code.SHORT, record, Math.max(0, headroom));
             }
-            record.addHold(reservationId, quantity, expiresAtMs);
+            record.addHold(reservationId, quantity, expiresAtMs, attempt);
             assert record.onHand() - record.reserved() - record.safetyStock() >= 0 : record;
             return applied(entry, record, journal, KeyEffect.Kind.HOLD, reservationId, quantity, expiresAtMs, 0);
         }
@@ -315,6 +325,7 @@ public final class StockProcessors
             out.writeString(reservationId);
             out.writeLong(quantity);
             out.writeLong(expiresAtMs);
+            out.writeLong(attempt);
         }
 
         @Override
@@ -323,17 +334,32 @@ public final class StockProcessors
             reservationId = in.readString();
             quantity = in.readLong();
             expiresAtMs = in.readLong();
+            attempt = in.readLong();
         }
     }
 
     /**
      * Returns a reservation's held units to availability: a release or compensation (kind RELEASE) or an expiry
      * (kind EXPIRE); the kind only names the change in the journal.
+     * <p>
+     * Unconditional, it releases whatever hold is under the id: right once the reservation's record has been decided
+     * (HELD then released or expired), as no new call can begin that id for as long as the record is remembered.
+     * Everyone else releases conditionally: {@link #ofAttempt} only the hold a given attempt placed (a failed call's
+     * compensation, the sweep finishing a call whose member left), {@link #ifOverdue} only a hold that expired by a
+     * cutoff (the leftover scan). Their view of the reservation may be stale: a retry may since have begun afresh and
+     * placed its own hold, which they must leave.
      */
     public static final class ReleaseHold extends Base
     {
+        private static final byte ANY = 0;
+        private static final byte ATTEMPT = 1;
+        private static final byte OVERDUE = 2;
+
         private String reservationId;
         private KeyEffect.Kind kind;
+        private byte condition;
+        /** The attempt (ATTEMPT) or the expiry cutoff (OVERDUE). */
+        private long operand;
 
         public ReleaseHold()
         {
@@ -346,18 +372,41 @@ public final class StockProcessors
 
         public ReleaseHold(final String reservationId, final KeyEffect.Kind kind)
         {
+            this(reservationId, kind, ANY, 0);
+        }
+
+        private ReleaseHold(final String reservationId, final KeyEffect.Kind kind, final byte condition,
+            final long operand)
+        {
             if (kind != KeyEffect.Kind.RELEASE && kind != KeyEffect.Kind.EXPIRE)
             {
                 throw new IllegalArgumentException("a hold is released or expired, not " + kind);
             }
             this.reservationId = reservationId;
             this.kind = kind;
+            this.condition = condition;
+            this.operand = operand;
+        }
+
+        /** Releases the reservation's hold only if {@code attempt} placed it. */
+        public static ReleaseHold ofAttempt(final String reservationId, final KeyEffect.Kind kind, final long attempt)
+        {
+            return new ReleaseHold(reservationId, kind, ATTEMPT, attempt);
+        }
+
+        /** Releases the reservation's hold only if it expired at or before {@code cutoffMs}. */
+        public static ReleaseHold ifOverdue(final String reservationId, final KeyEffect.Kind kind,
+            final long cutoffMs)
+        {
+            return new ReleaseHold(reservationId, kind, OVERDUE, cutoffMs);
         }
 
         KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
         {
             final StockRecord record = entry.getValue();
-            if (record == null || record.hold(reservationId) == null)
+            final StockRecord.Hold held = record == null ? null : record.hold(reservationId);
+            if (held == null || (condition == ATTEMPT && held.attempt() != operand)
+                || (condition == OVERDUE && held.expiresAtMs() > operand))
             {
                 return unchanged(KeyResult.Code.NO_HOLD, record, 0);
             }
@@ -376,6 +425,8 @@ public final class StockProcessors
         {
             out.writeString(reservationId);
             out.writeByte(kind.ordinal());
+            out.writeByte(condition);
+            out.writeLong(operand);
         }
 
         @Override
@@ -383,6 +434,8 @@ public final class StockProcessors
         {
             reservationId = in.readString();
             kind = KeyEffect.Kind.of(in.readByte());
+            condition = in.readByte();
+            operand = in.readLong();
         }
     }
 

@@ -58,8 +58,14 @@ public final class StockRecord implements IdentifiedDataSerializable
      */
     private transient boolean journaledHere;
 
-    /** One reservation's hold on this record. */
-    public record Hold(long quantity, long expiresAtMs)
+    /**
+     * One reservation's hold on this record, tagged with the attempt (the call) that placed it. A call that failed,
+     * or the sweep finishing a call whose member left, releases only its own attempt's holds: by then a retry under
+     * the same reservationId may have begun afresh and placed holds of its own, which such a release must not take.
+     * Attempt 0 means unknown: restored from the journal, which does not keep attempts (after a restart no call from
+     * before it is still running).
+     */
+    public record Hold(long quantity, long expiresAtMs, long attempt)
     {
     }
 
@@ -118,7 +124,7 @@ public final class StockRecord implements IdentifiedDataSerializable
         record.version = key.version();
         for (final RecoveredState.Hold hold : key.holds())
         {
-            record.addHold(hold.reservationId(), hold.quantity(), hold.expiresAtMs());
+            record.addHold(hold.reservationId(), hold.quantity(), hold.expiresAtMs(), 0);
         }
         for (final RecoveredState.SeenRequest seen : key.seen())
         {
@@ -210,7 +216,12 @@ public final class StockRecord implements IdentifiedDataSerializable
 
     void addHold(final String reservationId, final long quantity, final long expiresAtMs)
     {
-        final Hold replaced = holds.put(reservationId, new Hold(quantity, expiresAtMs));
+        addHold(reservationId, quantity, expiresAtMs, 0);
+    }
+
+    void addHold(final String reservationId, final long quantity, final long expiresAtMs, final long attempt)
+    {
+        final Hold replaced = holds.put(reservationId, new Hold(quantity, expiresAtMs, attempt));
         if (replaced != null)
         {
             reserved -= replaced.quantity();
@@ -332,6 +343,7 @@ public final class StockRecord implements IdentifiedDataSerializable
             out.writeString(e.getKey());
             out.writeLong(e.getValue().quantity());
             out.writeLong(e.getValue().expiresAtMs());
+            out.writeLong(e.getValue().attempt());
         }
         out.writeInt(seen.size());
         for (final Map.Entry<String, Seen> e : seen.entrySet())
@@ -357,7 +369,7 @@ public final class StockRecord implements IdentifiedDataSerializable
         final int holdCount = in.readInt();
         for (int i = 0; i < holdCount; i++)
         {
-            addHold(in.readString(), in.readLong(), in.readLong());
+            addHold(in.readString(), in.readLong(), in.readLong(), in.readLong());
         }
         seen.clear();
         final int seenCount = in.readInt();

@@ -6,6 +6,7 @@ import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuil
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.stockgrid.api.ReservationLine;
 import io.stockgrid.api.ShortLine;
+import io.stockgrid.ingest.KeyEffect;
 import io.stockgrid.ingest.ReservationPhase;
 import io.stockgrid.ingest.ReservationState;
 import org.junit.jupiter.api.AfterAll;
@@ -94,8 +95,8 @@ class GridSerializersTest
         record.setOnHand(50);
         record.setSafetyStock(4);
         record.setVersion(17);
-        record.addHold("r-late", 3, NOW_MS + 9_000);
-        record.addHold("r-early", 5, NOW_MS + 1_000);
+        record.addHold("r-late", 3, NOW_MS + 9_000, 0x1234_5678_9abc_def0L);
+        record.addHold("r-early", 5, NOW_MS + 1_000, -7);
         record.remember("e-1", NOW_MS - 10, -2, 86_400_000);
         record.remember("ret-1", NOW_MS, 13, 86_400_000);
 
@@ -110,8 +111,8 @@ class GridSerializersTest
         assertThat(copy.getEarliestExpiryMs()).as("rebuilt from the holds").isEqualTo(NOW_MS + 1_000);
         assertThat(copy.available()).isEqualTo(38);
         assertThat(copy.holds()).containsExactly(
-            Map.entry("r-late", new StockRecord.Hold(3, NOW_MS + 9_000)),
-            Map.entry("r-early", new StockRecord.Hold(5, NOW_MS + 1_000)));
+            Map.entry("r-late", new StockRecord.Hold(3, NOW_MS + 9_000, 0x1234_5678_9abc_def0L)),
+            Map.entry("r-early", new StockRecord.Hold(5, NOW_MS + 1_000, -7)));
         assertThat(copy.seenRequests()).containsExactly(
             Map.entry("e-1", new StockRecord.Seen(NOW_MS - 10, -2)),
             Map.entry("ret-1", new StockRecord.Seen(NOW_MS, 13)));
@@ -142,6 +143,19 @@ class GridSerializersTest
             assertThat(copy.state()).as(phase.name()).isEqualTo(record.state());
             assertThat(copy.getHeldUntilMs()).isEqualTo(record.getHeldUntilMs());
         }
+    }
+
+    @Test
+    void shouldRoundTripReservationRecordWithItsCoordinatorAndAttempt()
+    {
+        final ReservationRecord record = new ReservationRecord(reservation(ReservationPhase.PENDING, null, "c-1"),
+            "node-3", 0xfeed_beef_0123_4567L);
+
+        final ReservationRecord copy = roundTrip(record);
+
+        assertThat(copy).usingRecursiveComparison().isEqualTo(record);
+        assertThat(copy.attempt()).isEqualTo(0xfeed_beef_0123_4567L);
+        assertThat(copy.coordinator()).isEqualTo("node-3");
     }
 
     @Test
@@ -208,7 +222,11 @@ class GridSerializersTest
         assertRoundTripsWithAllFields(new StockProcessors.Return("ret-1", 3, true, NOW_MS, 1_000));
         assertRoundTripsWithAllFields(new StockProcessors.Return("ret-2", 4, false, NOW_MS + 1, 2_000));
         assertRoundTripsWithAllFields(new StockProcessors.Hold("res-1", 9, NOW_MS + 60_000));
+        assertRoundTripsWithAllFields(new StockProcessors.Hold("res-1", 9, NOW_MS + 60_000, -42));
         assertRoundTripsWithAllFields(new StockProcessors.ReleaseHold("res-1"));
+        assertRoundTripsWithAllFields(StockProcessors.ReleaseHold.ofAttempt("res-1", KeyEffect.Kind.EXPIRE, 99));
+        assertRoundTripsWithAllFields(StockProcessors.ReleaseHold.ifOverdue("res-1", KeyEffect.Kind.RELEASE,
+            NOW_MS));
         assertRoundTripsWithAllFields(new StockProcessors.CommitHold("res-2"));
         assertRoundTripsWithAllFields(new StockProcessors.ExpiredHoldsScan(NOW_MS - 2_000));
         assertRoundTripsWithAllFields(new StockProcessors.View());
@@ -221,13 +239,18 @@ class GridSerializersTest
             reservation(ReservationPhase.PENDING, null, "corr-1"), NOW_MS));
         assertRoundTripsWithAllFields(new ReservationProcessors.Begin(
             reservation(ReservationPhase.PENDING, null, null), NOW_MS + 5));
+        assertRoundTripsWithAllFields(new ReservationProcessors.Begin(
+            reservation(ReservationPhase.PENDING, null, "c"), NOW_MS + 6, "node-7", 0x7777_0000_1111L));
         assertRoundTripsWithAllFields(new ReservationProcessors.Finish(ReservationPhase.HELD, List.of(), NOW_MS));
+        assertRoundTripsWithAllFields(new ReservationProcessors.Finish(ReservationPhase.HELD, List.of(), NOW_MS,
+            -3));
         assertRoundTripsWithAllFields(new ReservationProcessors.Finish(ReservationPhase.REJECTED,
             List.of(new ShortLine("S1", "L1", 4, 1), new ShortLine("S2", "L1", 2, 0)), NOW_MS + 1));
         assertRoundTripsWithAllFields(new ReservationProcessors.Settle(ReservationPhase.COMMITTED, NOW_MS));
         assertRoundTripsWithAllFields(new ReservationProcessors.Settle(ReservationPhase.RELEASED, NOW_MS + 2));
         assertRoundTripsWithAllFields(new ReservationProcessors.Expire(NOW_MS + 3));
         assertRoundTripsWithAllFields(new ReservationProcessors.Abandon());
+        assertRoundTripsWithAllFields(new ReservationProcessors.Abandon(Long.MIN_VALUE));
     }
 
     @Test

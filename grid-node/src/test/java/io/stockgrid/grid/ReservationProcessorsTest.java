@@ -506,6 +506,39 @@ class ReservationProcessorsTest
     }
 
     @Test
+    void shouldNotAbandonAnotherAttemptsPendingReservation()
+    {
+        final ReservationRecord theirs = new ReservationRecord(state(ReservationPhase.PENDING, null, 1, "fp-1"),
+            "node-2", 8);
+        final Map.Entry<String, ReservationRecord> entry = entry(theirs);
+
+        final ReservationResult stale = new ReservationProcessors.Abandon(7).process(entry);
+
+        assertUnchanged(stale, ReservationResult.Code.NOT_ALLOWED, entry, theirs);
+        assertThat(new ReservationProcessors.Abandon(8).process(entry).code())
+            .isEqualTo(ReservationResult.Code.TRANSITIONED);
+        assertThat(entry.getValue()).isNull();
+    }
+
+    @Test
+    void shouldNotFinishAnotherAttemptsPendingReservation()
+    {
+        final ReservationRecord theirs = new ReservationRecord(state(ReservationPhase.PENDING, null, 1, "fp-1"),
+            "node-2", 8);
+        final Map.Entry<String, ReservationRecord> entry = entry(theirs);
+
+        final ReservationResult stale = new ReservationProcessors.Finish(ReservationPhase.HELD, List.of(), CREATED_MS,
+            7).process(entry);
+
+        assertUnchanged(stale, ReservationResult.Code.NOT_FOUND, entry, theirs);
+        final ReservationResult own = new ReservationProcessors.Finish(ReservationPhase.HELD, List.of(), CREATED_MS,
+            8).process(entry);
+        assertThat(own.code()).isEqualTo(ReservationResult.Code.TRANSITIONED);
+        assertThat(entry.getValue().phase()).isEqualTo(ReservationPhase.HELD);
+        assertThat(entry.getValue().attempt()).as("kept through the transition").isEqualTo(8);
+    }
+
+    @Test
     void shouldNotAllowAbandonWithoutRecord()
     {
         final Map.Entry<String, ReservationRecord> entry = entry(null);

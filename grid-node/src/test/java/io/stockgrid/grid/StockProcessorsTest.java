@@ -1,6 +1,7 @@
 package io.stockgrid.grid;
 
 import io.stockgrid.api.Limits;
+import io.stockgrid.ingest.KeyEffect;
 import io.stockgrid.ingest.RecoveredState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -402,7 +403,7 @@ class StockProcessorsTest
 
         assertScalars(record, 10, 0, 4, 2);
         assertResult(result, KeyResult.Code.APPLIED, true, record, 4);
-        assertThat(record.holds()).containsEntry("r1", new StockRecord.Hold(4, NOW_MS + 5_000));
+        assertThat(record.holds()).containsEntry("r1", new StockRecord.Hold(4, NOW_MS + 5_000, 0));
         assertThat(record.available()).isEqualTo(6);
         assertThat(record.getEarliestExpiryMs()).isEqualTo(NOW_MS + 5_000);
     }
@@ -485,7 +486,7 @@ class StockProcessorsTest
 
         assertResult(repeat, KeyResult.Code.ALREADY_HELD, false, record, 4);
         assertScalars(record, 10, 0, 4, 2);
-        assertThat(record.holds()).containsExactly(Map.entry("r1", new StockRecord.Hold(4, NOW_MS + 5_000)));
+        assertThat(record.holds()).containsExactly(Map.entry("r1", new StockRecord.Hold(4, NOW_MS + 5_000, 0)));
     }
 
     @Test
@@ -499,6 +500,58 @@ class StockProcessorsTest
 
         assertThat(repeat.code()).isEqualTo(KeyResult.Code.ALREADY_HELD);
         assertThat(record.reserved()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldAnswerConflictWhenAnotherAttemptHoldsUnderTheSameReservationId()
+    {
+        final StockRecord record = record(10, 0);
+        final Map.Entry<StockKey, StockRecord> entry = entry(record);
+        new StockProcessors.Hold("r1", 4, NOW_MS + 5_000, 11).process(entry);
+
+        final KeyResult sameAttempt = new StockProcessors.Hold("r1", 4, NOW_MS + 5_000, 11).process(entry);
+        final KeyResult otherAttempt = new StockProcessors.Hold("r1", 4, NOW_MS + 9_000, 12).process(entry);
+
+        assertResult(sameAttempt, KeyResult.Code.ALREADY_HELD, false, record, 4);
+        assertResult(otherAttempt, KeyResult.Code.CONFLICT, false, record, 4);
+        assertScalars(record, 10, 0, 4, 2);
+        assertThat(record.holds()).as("the earlier attempt's hold, untouched")
+            .containsExactly(Map.entry("r1", new StockRecord.Hold(4, NOW_MS + 5_000, 11)));
+    }
+
+    @Test
+    void shouldReleaseOnlyTheGivenAttemptsHold()
+    {
+        final StockRecord record = record(10, 0);
+        final Map.Entry<StockKey, StockRecord> entry = entry(record);
+        new StockProcessors.Hold("r1", 4, NOW_MS + 5_000, 21).process(entry);
+
+        final KeyResult stale = StockProcessors.ReleaseHold.ofAttempt("r1", KeyEffect.Kind.RELEASE, 20)
+            .process(entry);
+        assertResult(stale, KeyResult.Code.NO_HOLD, false, record, 0);
+        assertScalars(record, 10, 0, 4, 2);
+
+        final KeyResult own = StockProcessors.ReleaseHold.ofAttempt("r1", KeyEffect.Kind.RELEASE, 21)
+            .process(entry);
+        assertResult(own, KeyResult.Code.APPLIED, true, record, 4);
+        assertScalars(record, 10, 0, 0, 3);
+        assertThat(record.holds()).isEmpty();
+    }
+
+    @Test
+    void shouldReleaseIfOverdueOnlyAHoldThatExpiredByTheCutoff()
+    {
+        final StockRecord record = record(10, 0);
+        final Map.Entry<StockKey, StockRecord> entry = entry(record);
+        new StockProcessors.Hold("r1", 3, NOW_MS + 5_000, 1).process(entry);
+
+        assertThat(StockProcessors.ReleaseHold.ifOverdue("r1", KeyEffect.Kind.EXPIRE, NOW_MS + 4_999).process(entry)
+            .code()).as("a hold that has not yet expired by the cutoff stays").isEqualTo(KeyResult.Code.NO_HOLD);
+        assertScalars(record, 10, 0, 3, 2);
+
+        assertThat(StockProcessors.ReleaseHold.ifOverdue("r1", KeyEffect.Kind.EXPIRE, NOW_MS + 5_000).process(entry)
+            .code()).isEqualTo(KeyResult.Code.APPLIED);
+        assertScalars(record, 10, 0, 0, 3);
     }
 
     @Test

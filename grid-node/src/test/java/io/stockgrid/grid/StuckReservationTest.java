@@ -4,8 +4,10 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.stockgrid.api.ReservationLine;
+import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.KeyEffect;
 import io.stockgrid.ingest.RecoveredState;
+import io.stockgrid.ingest.ReservationOutcome;
 import io.stockgrid.ingest.ReservationPhase;
 import io.stockgrid.ingest.ReservationState;
 import io.stockgrid.ingest.SweepOutcome;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,8 +62,8 @@ class StuckReservationTest
             final ReservationState pending = new ReservationState(made[0], ReservationPhase.PENDING, null, 1, t0,
                 t0 + 3_600_000, t0 + 3_600_000 + RETENTION_MS, "f", null,
                 List.of(new ReservationLine("ORPHAN", "WH-1", 2)), List.of());
-            reservations.executeOnKey(made[0], new ReservationProcessors.Begin(pending, t0, made[1]));
-            stock.executeOnKey(key, new StockProcessors.Hold(made[0], 2, t0 + 3_600_000));
+            reservations.executeOnKey(made[0], new ReservationProcessors.Begin(pending, t0, made[1], 5));
+            stock.executeOnKey(key, new StockProcessors.Hold(made[0], 2, t0 + 3_600_000, 5));
         }
 
         // (The other test's reservation may be swept here too: look only at this test's.)
@@ -89,8 +92,8 @@ class StuckReservationTest
         final ReservationState pending = new ReservationState("stuck-1", ReservationPhase.PENDING, null, 1, t0,
             expiresAt, expiresAt + RETENTION_MS, "f", null, lines, List.of());
         final String self = GridConfig.nodeIdOf(hazelcast.getCluster().getLocalMember());
-        reservations.executeOnKey("stuck-1", new ReservationProcessors.Begin(pending, t0, self));
-        stock.executeOnKey(key, new StockProcessors.Hold("stuck-1", 4, expiresAt));
+        reservations.executeOnKey("stuck-1", new ReservationProcessors.Begin(pending, t0, self, 6));
+        stock.executeOnKey(key, new StockProcessors.Hold("stuck-1", 4, expiresAt, 6));
 
         // Its member is here, so a call may still finish it: releasing its holds could race that Finish.
         service.orphansMayExist();
@@ -106,5 +109,97 @@ class StuckReservationTest
             .satisfies(e -> assertThat(e.kind()).isEqualTo(KeyEffect.Kind.EXPIRE));
         assertThat(reservations.get("stuck-1").phase()).isEqualTo(ReservationPhase.EXPIRED);
         assertThat(stock.get(key).reserved()).isZero();
+    }
+
+    /**
+     * What a split brain did once (SplitBrainTest, 1 run in 11): a member began a reservation and was cut off; the
+     * majority forgot it, the client's retry reserved afresh there, and then something acting for the first attempt
+     * on a stale view (another member's sweep that had read the record before, the first call's compensation, its
+     * late Finish) released by reservationId, taking the retry's hold: the reservation read HELD with no units
+     * behind it. Every such actor is now fenced by the attempt, so none of them touches the retry.
+     */
+    @Test
+    void shouldLeaveARetrysReservationWholeWhateverTheForgottenAttemptStillDoes()
+    {
+        final IMap<StockKey, StockRecord> stock = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP);
+        final IMap<String, ReservationRecord> reservations =
+            hazelcast.getMap(HazelcastInventoryService.RESERVATIONS_MAP);
+        final long t0 = 9_000_000;
+        final long expiresAt = t0 + 600_000;
+        final StockKey key = new StockKey("SPLIT", "WH-1");
+        stock.executeOnKey(key, new StockProcessors.SetStock(10, 0));
+        final List<ReservationLine> lines = List.of(new ReservationLine("SPLIT", "WH-1", 2));
+        final String fingerprint = Commands.reserveFingerprint(lines, 600);
+        final ReservationState pending = new ReservationState("split-1", ReservationPhase.PENDING, null, 1, t0,
+            expiresAt, expiresAt + RETENTION_MS, fingerprint, null, lines, List.of());
+        final long first = 0x5eed_0001L;
+        reservations.executeOnKey("split-1", new ReservationProcessors.Begin(pending, t0, "a-member-cut-off", first));
+        stock.executeOnKey(key, new StockProcessors.Hold("split-1", 2, expiresAt, first));
+        final ReservationRecord staleView = reservations.get("split-1");
+
+        // The majority forgets the cut-off member's reservation; the client's retry then reserves afresh.
+        service.orphansMayExist();
+        service.expireDue(t0 + 1_000, 100).join();
+        assertThat(reservations.get("split-1")).isNull();
+        assertThat(stock.get(key).reserved()).isZero();
+        final ReservationOutcome retry = service.reserve(new Commands.Reserve("split-1", lines, 600, null,
+            fingerprint), t0 + 2_000).join();
+        assertThat(retry.code()).isEqualTo(ReservationOutcome.Code.HELD);
+        final long second = reservations.get("split-1").attempt();
+        assertThat(second).isNotEqualTo(first).isNotZero();
+
+        // Everything the first attempt may still do, late and on its stale view:
+        final List<KeyEffect> effects = new ArrayList<>();
+        assertThat(service.returnHoldsThenForget(staleView, t0 + 3_000, effects)).as("a sweep's stale read")
+            .isFalse();
+        assertThat(effects).isEmpty();
+        assertThat(stock.executeOnKey(key, StockProcessors.ReleaseHold.ofAttempt("split-1", KeyEffect.Kind.RELEASE,
+            first)).code()).as("its compensation").isEqualTo(KeyResult.Code.NO_HOLD);
+        assertThat(stock.executeOnKey(key, new StockProcessors.Hold("split-1", 2, expiresAt, first)).code())
+            .as("its late hold").isEqualTo(KeyResult.Code.CONFLICT);
+        assertThat(reservations.executeOnKey("split-1", new ReservationProcessors.Finish(ReservationPhase.HELD,
+            List.of(), t0, first)).code()).as("its late Finish").isEqualTo(ReservationResult.Code.NOT_FOUND);
+        assertThat(reservations.executeOnKey("split-1", new ReservationProcessors.Abandon(first)).code())
+            .as("its abandon").isEqualTo(ReservationResult.Code.NOT_ALLOWED);
+
+        assertThat(reservations.get("split-1").phase()).isEqualTo(ReservationPhase.HELD);
+        assertThat(stock.get(key).reserved()).as("the retry's units are still held").isEqualTo(2);
+        assertThat(stock.get(key).holds().get("split-1").attempt()).isEqualTo(second);
+    }
+
+    /**
+     * A hold an earlier attempt left under the same reservationId (its record already forgotten) is not taken over
+     * by a retry: the retry returns what it held, forgets its record and is told REQUEST_IN_PROGRESS; once the
+     * earlier hold is gone, the next retry reserves.
+     */
+    @Test
+    void shouldAnswerInProgressAndChangeNothingWhileAnEarlierAttemptsHoldRemains()
+    {
+        final IMap<StockKey, StockRecord> stock = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP);
+        final IMap<String, ReservationRecord> reservations =
+            hazelcast.getMap(HazelcastInventoryService.RESERVATIONS_MAP);
+        final long t0 = 12_000_000;
+        final StockKey leftOver = new StockKey("LEFT", "WH-1");
+        final StockKey free = new StockKey("FREE", "WH-1");
+        stock.executeOnKey(leftOver, new StockProcessors.SetStock(10, 0));
+        stock.executeOnKey(free, new StockProcessors.SetStock(10, 0));
+        stock.executeOnKey(leftOver, new StockProcessors.Hold("left-1", 3, t0 + 600_000, 77));
+        final List<ReservationLine> lines = List.of(new ReservationLine("FREE", "WH-1", 1),
+            new ReservationLine("LEFT", "WH-1", 3));
+        final Commands.Reserve command = new Commands.Reserve("left-1", lines, 600, null,
+            Commands.reserveFingerprint(lines, 600));
+
+        final ReservationOutcome refused = service.reserve(command, t0).join();
+
+        assertThat(refused.code()).isEqualTo(ReservationOutcome.Code.IN_PROGRESS);
+        assertThat(reservations.get("left-1")).as("its record is forgotten, so a retry begins afresh").isNull();
+        assertThat(stock.get(free).reserved()).as("what it held is returned").isZero();
+        assertThat(stock.get(leftOver).holds().get("left-1").attempt()).as("the earlier hold is untouched")
+            .isEqualTo(77);
+
+        stock.executeOnKey(leftOver, StockProcessors.ReleaseHold.ofAttempt("left-1", KeyEffect.Kind.RELEASE, 77));
+        assertThat(service.reserve(command, t0 + 1_000).join().code()).isEqualTo(ReservationOutcome.Code.HELD);
+        assertThat(stock.get(free).reserved()).isEqualTo(1);
+        assertThat(stock.get(leftOver).reserved()).isEqualTo(3);
     }
 }
