@@ -390,16 +390,16 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
     }
 
     /**
-     * Returns the flow's holds and forgets its record, but only while the record is still this call's PENDING one:
-     * a batch can fail after its Finish took effect (a backup that did not answer in time), and then the record is
-     * HELD and its holds must stay (a retry is answered HELD from it). Holds first, record second, and only this
-     * attempt's holds: the record may be forgotten by the sweep meanwhile (if this member was thought gone) and a
-     * retry begun afresh, whose holds this release must leave alone.
+     * Returns the flow's holds and forgets its record, unless the record shows this call's outcome took effect: a
+     * batch can fail after its Finish did (a backup that did not answer in time), and then the record is HELD and
+     * its holds must stay (a retry is answered HELD from it). Otherwise only this attempt's holds go, which is safe
+     * whatever the record now says: forgotten by the sweep meanwhile (if this member was thought gone), or begun
+     * afresh by a retry, whose holds carry another attempt. Holds first, record second.
      */
     private void releaseAndAbandon(final Flow flow)
     {
         final ReservationRecord current = reservations.get(flow.id());
-        if (current == null || current.phase() != ReservationPhase.PENDING || current.attempt() != flow.attempt)
+        if (current != null && current.attempt() == flow.attempt && current.phase() != ReservationPhase.PENDING)
         {
             return;
         }
