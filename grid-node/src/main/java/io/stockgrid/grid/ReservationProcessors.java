@@ -107,6 +107,11 @@ public final class ReservationProcessors
                 // The caller holds the state it sent: answering it back would only serialise it twice more.
                 return result(ReservationResult.Code.CREATED, null);
             }
+            if (attempt != 0 && existing.attempt() == attempt && existing.phase() == ReservationPhase.PENDING)
+            {
+                // This call's own Begin, run again by Hazelcast (a member left mid-call): not another call's.
+                return result(ReservationResult.Code.CREATED, null);
+            }
             return result(existing.state().fingerprint().equals(pending.fingerprint()) ?
                 ReservationResult.Code.EXISTS : ReservationResult.Code.MISMATCH, existing);
         }

@@ -521,6 +521,26 @@ class ReservationProcessorsTest
     }
 
     @Test
+    void shouldAnswerCreatedToItsOwnBeginRunAgainButExistsToAnotherAttempt()
+    {
+        final ReservationState pending = state(ReservationPhase.PENDING, null, 1, "fp-1");
+        final Map.Entry<String, ReservationRecord> entry = entry(null);
+        new ReservationProcessors.Begin(pending, CREATED_MS, "node-1", 31).process(entry);
+        final ReservationRecord created = entry.getValue();
+
+        final ReservationResult again = new ReservationProcessors.Begin(pending, CREATED_MS, "node-1", 31)
+            .process(entry);
+        final ReservationResult other = new ReservationProcessors.Begin(pending, CREATED_MS + 5, "node-2", 32)
+            .process(entry);
+
+        assertThat(again.code()).as("Hazelcast re-running the same call's Begin").isEqualTo(
+            ReservationResult.Code.CREATED);
+        assertThat(other.code()).as("a retry while the first call is still in progress").isEqualTo(
+            ReservationResult.Code.EXISTS);
+        assertThat(entry.getValue()).isSameAs(created);
+    }
+
+    @Test
     void shouldNotFinishAnotherAttemptsPendingReservation()
     {
         final ReservationRecord theirs = new ReservationRecord(state(ReservationPhase.PENDING, null, 1, "fp-1"),
