@@ -378,7 +378,7 @@ public final class HazelcastInventoryService implements InventoryService
      */
     private void abandonStuck(final ReservationRecord stuck, final long nowMs, final List<KeyEffect> effects)
     {
-        if (returnHoldsThenForget(stuck, nowMs, effects))
+        if (forgetThenReturnHolds(stuck, nowMs, effects))
         {
             LOG.warn("sweep: reservation {} was still being made {} ms after it began by a member that has left; it "
                 + "is forgotten and its holds are returned", stuck.state().reservationId(),
@@ -387,22 +387,28 @@ public final class HazelcastInventoryService implements InventoryService
     }
 
     /**
-     * Returns a PENDING reservation's holds, then forgets it; true if it was forgotten. Holds first, record second:
-     * forgetting the record first would let a retry begin afresh and hold before the release. Both steps are fenced
-     * by the record's attempt, because {@code pending} was read earlier and may be stale: the record may since have
-     * been forgotten by someone else (another member's sweep while partitions moved, the stuck call's own
-     * compensation) and a retry begun afresh, whose holds and record must stay.
+     * Forgets a PENDING reservation, then returns its holds; true if it was forgotten here. Both steps are fenced by
+     * the record's attempt, because {@code pending} was read earlier and may be stale: the record may since have been
+     * forgotten by someone else (another member's sweep while partitions moved, the stuck call's own compensation)
+     * and a retry begun afresh, whose record and holds must stay. The record goes first: its call may still be
+     * running (its member was only cut off), and returning the holds first would let that call's Finish then record
+     * HELD with nothing held. Once the record is gone that Finish finds nothing, and a retry that begins at once
+     * finds this attempt's holds (CONFLICT) and is told to try again until they are returned here. Whoever forgets
+     * the record returns the holds; a hold the attempt places after that is returned by the leftover scan.
      */
-    boolean returnHoldsThenForget(final ReservationRecord pending, final long nowMs,
-        final List<KeyEffect> effects)
+    boolean forgetThenReturnHolds(final ReservationRecord pending, final long nowMs, final List<KeyEffect> effects)
     {
         final String id = pending.state().reservationId();
         final long attempt = pending.attempt();
+        if (reservations.executeOnKey(id, new ReservationProcessors.Abandon(attempt)).code()
+            != ReservationResult.Code.TRANSITIONED)
+        {
+            return false;
+        }
         applyToLines(id, pending.state().lines(),
             reservationId -> StockProcessors.ReleaseHold.ofAttempt(reservationId, KeyEffect.Kind.RELEASE, attempt),
             KeyEffect.Kind.RELEASE, nowMs, effects);
-        return reservations.executeOnKey(id, new ReservationProcessors.Abandon(attempt)).code()
-            == ReservationResult.Code.TRANSITIONED;
+        return true;
     }
 
     @Override
@@ -643,7 +649,7 @@ public final class HazelcastInventoryService implements InventoryService
                 reservations.get(r.reservationId()) : null;
             if (current != null && current.phase() == ReservationPhase.PENDING)
             {
-                returnHoldsThenForget(current, nowMs, effects);
+                forgetThenReturnHolds(current, nowMs, effects);
                 LOG.info("recovery: reservation {} was still being made; its holds are returned",
                     r.reservationId());
             }

@@ -346,8 +346,8 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
     }
 
     /**
-     * After a failure part-way: return every line's hold (idempotent: a line never held answers NO_HOLD), forget the
-     * PENDING records, and answer FAILED with whatever changed, so the caller may retry with the same id.
+     * After a failure part-way: forget the PENDING records and return every line's hold (idempotent: a line never
+     * held answers NO_HOLD), and answer FAILED with whatever changed, so the caller may retry with the same id.
      */
     private static final int COMPENSATION_ATTEMPTS = 4;
     private static final long COMPENSATION_BACKOFF_MS = 500;
@@ -390,18 +390,23 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
     }
 
     /**
-     * Returns the flow's holds and forgets its record, unless the record shows this call's outcome took effect: a
+     * Forgets the flow's record and returns its holds, unless the record shows this call's outcome took effect: a
      * batch can fail after its Finish did (a backup that did not answer in time), and then the record is HELD and
-     * its holds must stay (a retry is answered HELD from it). Otherwise only this attempt's holds go, which is safe
+     * its holds must stay (a retry is answered HELD from it). The record goes first, fenced by the attempt (a Finish
+     * of this call still retried by the grid then finds nothing); then only this attempt's holds go, which is safe
      * whatever the record now says: forgotten by the sweep meanwhile (if this member was thought gone), or begun
-     * afresh by a retry, whose holds carry another attempt. Holds first, record second.
+     * afresh by a retry, whose holds carry another attempt.
      */
     private void releaseAndAbandon(final Flow flow)
     {
-        final ReservationRecord current = reservations.get(flow.id());
-        if (current != null && current.attempt() == flow.attempt && current.phase() != ReservationPhase.PENDING)
+        if (reservations.executeOnKey(flow.id(), new ReservationProcessors.Abandon(flow.attempt)).code()
+            != ReservationResult.Code.TRANSITIONED)
         {
-            return;
+            final ReservationRecord current = reservations.get(flow.id());
+            if (current != null && current.attempt() == flow.attempt)
+            {
+                return; // past PENDING: this call's outcome is recorded, and its holds are the reservation's
+            }
         }
         for (final ReservationLine line : flow.lines)
         {
@@ -413,7 +418,6 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
                     KeyEffect.Kind.RELEASE, flow.id(), r.quantity(), 0, flow.pending.nowMs()));
             }
         }
-        reservations.executeOnKey(flow.id(), new ReservationProcessors.Abandon(flow.attempt));
     }
 
     private void compensate(final List<Flow> active)

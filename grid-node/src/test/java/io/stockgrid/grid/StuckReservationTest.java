@@ -150,7 +150,7 @@ class StuckReservationTest
 
         // Everything the first attempt may still do, late and on its stale view:
         final List<KeyEffect> effects = new ArrayList<>();
-        assertThat(service.returnHoldsThenForget(staleView, t0 + 3_000, effects)).as("a sweep's stale read")
+        assertThat(service.forgetThenReturnHolds(staleView, t0 + 3_000, effects)).as("a sweep's stale read")
             .isFalse();
         assertThat(effects).isEmpty();
         assertThat(stock.executeOnKey(key, StockProcessors.ReleaseHold.ofAttempt("split-1", KeyEffect.Kind.RELEASE,
