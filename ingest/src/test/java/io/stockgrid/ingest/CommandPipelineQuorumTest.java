@@ -2,7 +2,6 @@ package io.stockgrid.ingest;
 
 import io.stockgrid.api.Availability;
 import io.stockgrid.api.ReservationLine;
-import io.stockgrid.api.SkuAvailability;
 import org.agrona.concurrent.SystemEpochClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,7 +84,7 @@ class CommandPipelineQuorumTest
     }
 
     /** A grid that makes every change; optionally this member drops the others while it does. */
-    private static final class QuorumService implements InventoryService
+    private static final class QuorumService extends StubInventoryService
     {
         volatile boolean quorum = true;
         volatile boolean loseQuorumWhileApplying;
@@ -108,12 +107,6 @@ class CommandPipelineQuorumTest
         }
 
         @Override
-        public boolean isReady()
-        {
-            return true;
-        }
-
-        @Override
         public CompletableFuture<StockOutcome> setStock(final Commands.SetStock command, final long nowMs)
         {
             return change(new StockOutcome(StockOutcome.Code.APPLIED, Availability.of("S", "L", 5, 0, 0), List.of()));
@@ -126,12 +119,6 @@ class CommandPipelineQuorumTest
         }
 
         @Override
-        public CompletableFuture<StockOutcome> acceptReturn(final Commands.Return command, final long nowMs)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
         public CompletableFuture<ReservationOutcome> reserve(final Commands.Reserve command, final long nowMs)
         {
             return change(ReservationOutcome.of(ReservationOutcome.Code.HELD, null));
@@ -141,40 +128,6 @@ class CommandPipelineQuorumTest
         public CompletableFuture<ReservationOutcome> settle(final Commands.Settle command, final long nowMs)
         {
             return change(ReservationOutcome.of(ReservationOutcome.Code.HELD, null));
-        }
-
-        @Override
-        public CompletableFuture<SweepOutcome> expireDue(final long nowMs, final int maxReservations)
-        {
-            return CompletableFuture.completedFuture(SweepOutcome.EMPTY);
-        }
-
-        @Override
-        public CompletableFuture<Availability> availability(final String sku, final String location)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<SkuAvailability> availability(final String sku)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<ReservationState> reservation(final String reservationId)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void restore(final RecoveredState state)
-        {
-        }
-
-        @Override
-        public void close()
-        {
         }
     }
 }

@@ -2,7 +2,6 @@ package io.stockgrid.ingest.binary;
 
 import io.stockgrid.api.Availability;
 import io.stockgrid.api.ErrorCode;
-import io.stockgrid.api.SkuAvailability;
 import io.stockgrid.api.transport.Transport;
 import io.stockgrid.api.binary.ErrorDecoder;
 import io.stockgrid.api.binary.FrameDescriptor;
@@ -13,15 +12,9 @@ import io.stockgrid.api.binary.MessageType;
 import io.stockgrid.api.client.StockgridClient;
 import io.stockgrid.api.client.StockgridException;
 import io.stockgrid.ingest.CommandPipeline;
-import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.IngestMetrics;
-import io.stockgrid.ingest.InventoryService;
 import io.stockgrid.ingest.Journal;
-import io.stockgrid.ingest.RecoveredState;
-import io.stockgrid.ingest.ReservationOutcome;
-import io.stockgrid.ingest.ReservationState;
-import io.stockgrid.ingest.StockOutcome;
-import io.stockgrid.ingest.SweepOutcome;
+import io.stockgrid.ingest.StubInventoryService;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -319,7 +312,7 @@ class BinaryServerTest
     }
 
     /** A grid that holds every availability read until the test releases it (keyed by sku). */
-    private static final class HeldService implements InventoryService
+    private static final class HeldService extends StubInventoryService
     {
         final Map<String, CompletableFuture<Availability>> held = new ConcurrentHashMap<>();
         volatile boolean ready = true;
@@ -353,64 +346,6 @@ class BinaryServerTest
         public boolean isReady()
         {
             return ready;
-        }
-
-        @Override
-        public CompletableFuture<StockOutcome> setStock(final Commands.SetStock command, final long nowMs)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<StockOutcome> adjust(final Commands.Adjust command, final long nowMs)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<StockOutcome> acceptReturn(final Commands.Return command, final long nowMs)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<ReservationOutcome> reserve(final Commands.Reserve command, final long nowMs)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<ReservationOutcome> settle(final Commands.Settle command, final long nowMs)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<SweepOutcome> expireDue(final long nowMs, final int maxReservations)
-        {
-            return CompletableFuture.completedFuture(SweepOutcome.EMPTY);
-        }
-
-        @Override
-        public CompletableFuture<SkuAvailability> availability(final String sku)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<ReservationState> reservation(final String reservationId)
-        {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void restore(final RecoveredState state)
-        {
-        }
-
-        @Override
-        public void close()
-        {
         }
     }
 }
