@@ -78,8 +78,6 @@ public final class HazelcastInventoryService implements InventoryService
     /** Threads that apply commit/release batches (one, for the same reason). */
     private static final int SETTLE_APPLIERS = 1;
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastInventoryService.class);
-    private static final Function<String, StockProcessors.Base> EXPIRE_HOLD =
-        id -> new StockProcessors.ReleaseHold(id, KeyEffect.Kind.EXPIRE);
 
     private final HazelcastInstance hazelcast;
     private final IMap<StockKey, StockRecord> stock;
@@ -285,8 +283,12 @@ public final class HazelcastInventoryService implements InventoryService
                 if (r.code() == ReservationResult.Code.TRANSITIONED)
                 {
                     transitions.add(r.state());
-                    applyToLines(r.state().reservationId(), r.state().lines(), EXPIRE_HOLD, KeyEffect.Kind.EXPIRE,
-                        nowMs, effects);
+                    // Only the expired attempt's holds: a reservation that expired while still PENDING may be
+                    // begun afresh at once (nobody was answered), and the retry's holds must stay.
+                    final long attempt = r.attempt();
+                    applyToLines(r.state().reservationId(), r.state().lines(),
+                        id -> StockProcessors.ReleaseHold.ofAttempt(id, KeyEffect.Kind.EXPIRE, attempt),
+                        KeyEffect.Kind.EXPIRE, nowMs, effects);
                 }
             }
         }

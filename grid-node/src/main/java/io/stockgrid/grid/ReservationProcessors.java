@@ -58,7 +58,8 @@ public final class ReservationProcessors
 
         static ReservationResult result(final ReservationResult.Code code, final ReservationRecord record)
         {
-            return new ReservationResult(code, record == null ? null : record.state());
+            return record == null ? new ReservationResult(code, null) :
+                new ReservationResult(code, record.state(), record.attempt());
         }
     }
 

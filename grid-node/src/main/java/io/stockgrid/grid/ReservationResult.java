@@ -7,7 +7,10 @@ import io.stockgrid.ingest.ReservationState;
 
 import java.io.IOException;
 
-/** What a reservation entry processor answers: a code and the record as it now is (null when there is none). */
+/**
+ * What a reservation entry processor answers: a code, the record as it now is (null when there is none) and the
+ * attempt that record belongs to (0 with none, or unknown).
+ */
 public final class ReservationResult implements IdentifiedDataSerializable
 {
     public enum Code
@@ -33,6 +36,7 @@ public final class ReservationResult implements IdentifiedDataSerializable
 
     private Code code;
     private ReservationState state;
+    private long attempt;
 
     public ReservationResult()
     {
@@ -40,8 +44,20 @@ public final class ReservationResult implements IdentifiedDataSerializable
 
     ReservationResult(final Code code, final ReservationState state)
     {
+        this(code, state, 0);
+    }
+
+    ReservationResult(final Code code, final ReservationState state, final long attempt)
+    {
         this.code = code;
         this.state = state;
+        this.attempt = attempt;
+    }
+
+    /** The attempt whose record {@link #state()} is: its holds carry it. */
+    public long attempt()
+    {
+        return attempt;
     }
 
     public Code code()
@@ -75,6 +91,7 @@ public final class ReservationResult implements IdentifiedDataSerializable
         {
             ReservationRecord.writeState(out, state);
         }
+        out.writeLong(attempt);
     }
 
     @Override
@@ -82,6 +99,7 @@ public final class ReservationResult implements IdentifiedDataSerializable
     {
         code = CODES[in.readByte()];
         state = in.readBoolean() ? ReservationRecord.readState(in) : null;
+        attempt = in.readLong();
     }
 
     @Override

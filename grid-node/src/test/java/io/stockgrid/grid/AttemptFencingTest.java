@@ -107,6 +107,10 @@ class AttemptFencingTest
             {
                 leftoverScan(actors);
             }
+            else if (roll < 22)
+            {
+                expirySweep(actors);
+            }
             else if (!actors.isEmpty())
             {
                 final int pick = random.nextInt(actors.size());
@@ -155,8 +159,8 @@ class AttemptFencingTest
         {
             failWith(seed, step, "two attempts acknowledged HELD");
         }
-        if (acknowledgements == 1 && (record == null || record.phase() != ReservationPhase.HELD
-            || record.attempt() != acknowledged))
+        if (acknowledgements == 1 && (record == null || record.attempt() != acknowledged
+            || (record.phase() != ReservationPhase.HELD && record.phase() != ReservationPhase.EXPIRED)))
         {
             failWith(seed, step, "acknowledged HELD attempt " + acknowledged + " lost its record: " + record);
         }
@@ -195,7 +199,7 @@ class AttemptFencingTest
         {
             this.attempt = attempt;
             this.random = random;
-            this.expiresAtMs = nowMs + TTL_MS;
+            this.expiresAtMs = nowMs + (random.nextBoolean() ? TTL_MS : random.nextInt(TTL_MS / 20)); // some expire
             steps.add(this::begin);
         }
 
@@ -326,6 +330,41 @@ class AttemptFencingTest
             steps.poll().run();
             return !steps.isEmpty();
         };
+    }
+
+    /**
+     * The expiry sweep: a reservation past its expiry is fenced (EXPIRED) first, then the holds of the attempt the
+     * record belonged to are returned, later, as separate steps. One that expired while PENDING may be begun afresh
+     * at once (nobody was answered).
+     */
+    private void expirySweep(final List<Actor> actors)
+    {
+        final ReservationRecord record = reservation.getValue();
+        if (record == null || !record.phase().holdsStock() || nowMs < record.state().expiresAtMs())
+        {
+            return;
+        }
+        final Deque<Runnable> steps = new ArrayDeque<>();
+        steps.add(() ->
+        {
+            final ReservationResult expired = new ReservationProcessors.Expire(nowMs).process(reservation);
+            trace.add("expiry sweep expires: " + expired.code() + " (attempt " + expired.attempt() + ")");
+            if (expired.code() == ReservationResult.Code.TRANSITIONED)
+            {
+                for (int i = 0; i < KEYS.size(); i++)
+                {
+                    final int line = i;
+                    steps.add(() -> trace.add("expiry sweep releases line " + line + ": "
+                        + StockProcessors.ReleaseHold.ofAttempt(ID, KeyEffect.Kind.EXPIRE, expired.attempt())
+                        .process(stock.get(line)).code()));
+                }
+            }
+        });
+        actors.add(() ->
+        {
+            steps.poll().run();
+            return !steps.isEmpty();
+        });
     }
 
     /**

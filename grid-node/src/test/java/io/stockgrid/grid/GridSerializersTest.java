@@ -200,7 +200,7 @@ class GridSerializersTest
         for (final ReservationResult.Code code : ReservationResult.Code.values())
         {
             final ReservationResult withState = new ReservationResult(code,
-                reservation(ReservationPhase.HELD, ReservationPhase.HELD, "c"));
+                reservation(ReservationPhase.HELD, ReservationPhase.HELD, "c"), 0x0bad_cafe_1234L);
             final ReservationResult withoutState = new ReservationResult(code, null);
 
             final ReservationResult copy = roundTrip(withState);
@@ -208,6 +208,7 @@ class GridSerializersTest
 
             assertThat(copy.code()).isEqualTo(code);
             assertThat(copy.state()).isEqualTo(withState.state());
+            assertThat(copy.attempt()).isEqualTo(0x0bad_cafe_1234L);
             assertThat(emptyCopy.code()).isEqualTo(code);
             assertThat(emptyCopy.state()).isNull();
         }

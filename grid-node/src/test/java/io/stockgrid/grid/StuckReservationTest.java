@@ -202,4 +202,40 @@ class StuckReservationTest
         assertThat(stock.get(free).reserved()).isEqualTo(1);
         assertThat(stock.get(leftOver).reserved()).isEqualTo(3);
     }
+
+    /**
+     * The expiry sweep fences a reservation (EXPIRED) before it returns the holds, but one that expired while still
+     * PENDING may be begun afresh at once (nobody was answered), and the retry's holds can land between the two
+     * steps. The sweep returns only the expired attempt's holds.
+     */
+    @Test
+    void shouldReturnOnlyTheExpiredAttemptsHolds()
+    {
+        final IMap<StockKey, StockRecord> stock = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP);
+        final IMap<String, ReservationRecord> reservations =
+            hazelcast.getMap(HazelcastInventoryService.RESERVATIONS_MAP);
+        final long t0 = 20_000_000;
+        final long expiresAt = t0 + 1_000;
+        final StockKey slow = new StockKey("EXP-SLOW", "WH-1");
+        final StockKey held = new StockKey("EXP-HELD", "WH-1");
+        stock.executeOnKey(slow, new StockProcessors.SetStock(10, 0));
+        stock.executeOnKey(held, new StockProcessors.SetStock(10, 0));
+        final List<ReservationLine> lines = List.of(new ReservationLine("EXP-HELD", "WH-1", 1),
+            new ReservationLine("EXP-SLOW", "WH-1", 1));
+        final ReservationState pending = new ReservationState("exp-1", ReservationPhase.PENDING, null, 1, t0,
+            expiresAt, expiresAt + RETENTION_MS, "f", null, lines, List.of());
+        final String self = GridConfig.nodeIdOf(hazelcast.getCluster().getLocalMember());
+        reservations.executeOnKey("exp-1", new ReservationProcessors.Begin(pending, t0, self, 41));
+        stock.executeOnKey(held, new StockProcessors.Hold("exp-1", 1, expiresAt, 41));
+        // The first attempt never got to its second line; a retry's hold is there (placed between the sweep's
+        // fencing and its releases).
+        stock.executeOnKey(slow, new StockProcessors.Hold("exp-1", 1, expiresAt + 60_000, 42));
+
+        final SweepOutcome swept = service.expireDue(expiresAt, 100).join();
+
+        assertThat(swept.transitions()).extracting(ReservationState::reservationId).contains("exp-1");
+        assertThat(stock.get(held).reserved()).as("the expired attempt's hold is returned").isZero();
+        assertThat(stock.get(slow).holds().get("exp-1")).as("the retry's hold stays").isNotNull();
+        assertThat(stock.get(slow).holds().get("exp-1").attempt()).isEqualTo(42);
+    }
 }
