@@ -20,7 +20,7 @@ public final class ReservationRecord implements IdentifiedDataSerializable
 {
     private ReservationState state;
     /**
-     * While PENDING: the UUID of the member whose call is making it (null when unknown, e.g. restored). If that
+     * While PENDING: the stable node id of the member whose call is making it (null when unknown, e.g. restored). If that
      * member leaves the cluster, nobody will finish it (see {@link HazelcastInventoryService}'s sweep). Not
      * journaled: it means nothing after a restart.
      */

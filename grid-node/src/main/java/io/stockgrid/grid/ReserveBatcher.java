@@ -35,7 +35,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
     private final IMap<StockKey, StockRecord> stock;
     private final IMap<String, ReservationRecord> reservations;
     private final long retentionMs;
-    /** This member's UUID, recorded on the reservations it begins. */
+    /** This member's stable node id, recorded on the reservations it begins (the sweep checks it is still here). */
     private final String coordinator;
 
     record Pending(Commands.Reserve command, long nowMs, CompletableFuture<ReservationOutcome> future)
