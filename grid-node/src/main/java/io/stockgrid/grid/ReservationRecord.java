@@ -20,8 +20,8 @@ public final class ReservationRecord implements IdentifiedDataSerializable
 {
     private ReservationState state;
     /**
-     * While PENDING: the stable node id of the member whose call is making it (null when unknown, e.g. restored). If that
-     * member leaves the cluster, nobody will finish it (see {@link HazelcastInventoryService}'s sweep). Not
+     * While PENDING: the stable node id of the member whose call is making it (null when unknown, e.g. restored).
+     * If that member leaves the cluster, nobody will finish it (see {@link HazelcastInventoryService}'s sweep). Not
      * journaled: it means nothing after a restart.
      */
     private String coordinator;
