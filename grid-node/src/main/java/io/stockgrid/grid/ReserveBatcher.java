@@ -275,6 +275,15 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
                 flow.pending.future().complete(new ReservationOutcome(flow.shortLines.isEmpty() ?
                     ReservationOutcome.Code.HELD : ReservationOutcome.Code.REJECTED, r.state(), flow.effects));
             }
+            else if (r.code() == ReservationResult.Code.ALREADY)
+            {
+                // This attempt's outcome is already recorded (the grid ran this Finish before, on a replica that
+                // was then promoted): its holds are the reservation's and stay. Answer what is recorded.
+                LOG.warn("reservation {} (attempt {}): its Finish found the outcome already recorded ({})",
+                    flow.id(), flow.attempt, r.state().phase());
+                flow.pending.future().complete(new ReservationOutcome(ReservationOutcome.Code.REPLAYED, r.state(),
+                    flow.effects));
+            }
             else
             {
                 lapsed.add(flow);
@@ -294,6 +303,8 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
             for (final Flow flow : lapsed)
             {
                 final ReservationResult r = finished.get(flow.id()).get(0);
+                LOG.info("reservation {} (attempt {}): its Finish found {} ({}); this attempt's holds are returned",
+                    flow.id(), flow.attempt, r.code(), r.state() == null ? "no record" : r.state().phase());
                 // NOT_FOUND: this call's record is gone (forgotten while it ran); what is recorded now, if
                 // anything, is another call's, so this one failed and the caller retries to learn the outcome.
                 flow.pending.future().complete(r.code() == ReservationResult.Code.NOT_FOUND ?
@@ -405,9 +416,14 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
             final ReservationRecord current = reservations.get(flow.id());
             if (current != null && current.attempt() == flow.attempt)
             {
-                return; // past PENDING: this call's outcome is recorded, and its holds are the reservation's
+                // past PENDING: this call's outcome is recorded, and its holds are the reservation's
+                LOG.warn("compensation: reservation {} (attempt {}) is {}: its holds stay", flow.id(), flow.attempt,
+                    current.phase());
+                return;
             }
         }
+        LOG.warn("compensation: reservation {} (attempt {}) forgotten; returning this attempt's holds", flow.id(),
+            flow.attempt);
         for (final ReservationLine line : flow.lines)
         {
             final KeyResult r = stock.executeOnKey(new StockKey(line.sku(), line.location()),

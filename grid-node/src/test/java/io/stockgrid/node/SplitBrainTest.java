@@ -377,6 +377,7 @@ class SplitBrainTest
                     }
                 }
                 final long[] heldAcksPerKey = new long[KEYS];
+                final Map<Integer, List<String>> heldIdsPerKey = new TreeMap<>();
                 final Map<Integer, List<String>> notHeldPerKey = new TreeMap<>();
                 for (final Attempt attempt : attempts.values())
                 {
@@ -386,6 +387,7 @@ class SplitBrainTest
                     if (status != null && "HELD".equals(status))
                     {
                         heldByGet.merge(attempt.key, 1L, Long::sum);
+                        heldIdsPerKey.computeIfAbsent(attempt.key, k -> new ArrayList<>()).add(attempt.id);
                     }
                     else
                     {
@@ -434,7 +436,8 @@ class SplitBrainTest
                     {
                         violations.add(sku(k) + ": reserved " + a[1] + " != " + held
                             + " units of reservations GET shows HELD; its reservations not HELD: "
-                            + notHeldPerKey.getOrDefault(k, List.of()));
+                            + notHeldPerKey.getOrDefault(k, List.of()) + "; " + holdsDiff(nodes[1], k,
+                            heldIdsPerKey.getOrDefault(k, List.of()), attempts));
                     }
                 }
                 if (violations.isEmpty() || System.nanoTime() > checkDeadline)
@@ -534,6 +537,36 @@ class SplitBrainTest
     private static String sku(final int k)
     {
         return "SKU-" + k;
+    }
+
+    /** Which reservations read HELD without a hold on the key, and which holds have no HELD reservation. */
+    private static String holdsDiff(final StockgridNode node, final int k, final List<String> heldIds,
+        final Map<String, Attempt> attempts)
+    {
+        final com.hazelcast.map.IMap<io.stockgrid.grid.StockKey, io.stockgrid.grid.StockRecord> stock =
+            node.hazelcast().getMap(io.stockgrid.grid.HazelcastInventoryService.STOCK_MAP);
+        final io.stockgrid.grid.StockRecord record = stock.get(new io.stockgrid.grid.StockKey(sku(k), LOCATION));
+        final Map<String, io.stockgrid.grid.StockRecord.Hold> holds = record == null ? Map.of() : record.holds();
+        final List<String> heldWithoutHold = new ArrayList<>();
+        for (final String id : heldIds)
+        {
+            if (!holds.containsKey(id))
+            {
+                final Attempt a = attempts.get(id);
+                heldWithoutHold.add(id + " (told " + a.outcome + " by node" + (a.ackNode + 1) + ", first sent to node"
+                    + (a.firstNode + 1) + ")");
+            }
+        }
+        final List<String> holdsWithoutHeld = new ArrayList<>();
+        for (final Map.Entry<String, io.stockgrid.grid.StockRecord.Hold> h : holds.entrySet())
+        {
+            if (!heldIds.contains(h.getKey()))
+            {
+                holdsWithoutHeld.add(h.getKey() + " " + h.getValue());
+            }
+        }
+        return "HELD without a hold here: " + heldWithoutHold + "; holds without a HELD reservation: "
+            + holdsWithoutHeld;
     }
 
     private static boolean awaitClusterSize(final StockgridNode[] nodes, final int size, final long timeoutMs)
