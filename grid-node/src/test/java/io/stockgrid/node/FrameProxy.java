@@ -134,12 +134,18 @@ final class FrameProxy implements AutoCloseable
                     answersDropped.incrementAndGet();
                     continue;
                 }
+                final boolean kill = requests && killAfterRequestsOfType.compareAndSet(type, -1);
+                if (kill)
+                {
+                    // The client's side goes first, so the node's answer cannot reach it on this connection even
+                    // when the node answers before the cut (seen once in CI: no retry, no second connection).
+                    closeQuietly(from);
+                }
                 out.write(lengthField);
                 out.write(message);
                 out.flush();
-                if (requests && killAfterRequestsOfType.compareAndSet(type, -1))
+                if (kill)
                 {
-                    closeQuietly(from);
                     closeQuietly(to);
                     return;
                 }
