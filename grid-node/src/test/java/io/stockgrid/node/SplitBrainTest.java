@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.DefaultNodeContext;
 import com.hazelcast.instance.impl.HazelcastInstanceFactory;
+import com.hazelcast.map.IMap;
 import com.hazelcast.test.HazelcastTestSupport;
 import com.hazelcast.test.SplitBrainTestSupport;
 import com.hazelcast.test.TestHazelcastInstanceFactory;
+import io.stockgrid.grid.HazelcastInventoryService;
+import io.stockgrid.grid.StockKey;
+import io.stockgrid.grid.StockRecord;
 import org.agrona.concurrent.SystemEpochClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -543,10 +547,10 @@ class SplitBrainTest
     private static String holdsDiff(final StockgridNode node, final int k, final List<String> heldIds,
         final Map<String, Attempt> attempts)
     {
-        final com.hazelcast.map.IMap<io.stockgrid.grid.StockKey, io.stockgrid.grid.StockRecord> stock =
-            node.hazelcast().getMap(io.stockgrid.grid.HazelcastInventoryService.STOCK_MAP);
-        final io.stockgrid.grid.StockRecord record = stock.get(new io.stockgrid.grid.StockKey(sku(k), LOCATION));
-        final Map<String, io.stockgrid.grid.StockRecord.Hold> holds = record == null ? Map.of() : record.holds();
+        final IMap<StockKey, StockRecord> stock =
+            node.hazelcast().getMap(HazelcastInventoryService.STOCK_MAP);
+        final StockRecord record = stock.get(new StockKey(sku(k), LOCATION));
+        final Map<String, StockRecord.Hold> holds = record == null ? Map.of() : record.holds();
         final List<String> heldWithoutHold = new ArrayList<>();
         for (final String id : heldIds)
         {
@@ -558,7 +562,7 @@ class SplitBrainTest
             }
         }
         final List<String> holdsWithoutHeld = new ArrayList<>();
-        for (final Map.Entry<String, io.stockgrid.grid.StockRecord.Hold> h : holds.entrySet())
+        for (final Map.Entry<String, StockRecord.Hold> h : holds.entrySet())
         {
             if (!heldIds.contains(h.getKey()))
             {
