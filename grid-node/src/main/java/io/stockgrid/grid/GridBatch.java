@@ -5,7 +5,6 @@ import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.impl.MapEntries;
 import com.hazelcast.map.impl.MapService;
-import com.hazelcast.map.impl.operation.MultipleEntryOperation;
 import com.hazelcast.spi.impl.AbstractDistributedObject;
 import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.operationservice.impl.InvocationFuture;
@@ -21,12 +20,12 @@ import java.util.Set;
  * Applies a batch of processors, grouped by key, with one grid operation per partition, and returns only once every
  * operation has run on its primary <em>and its synchronous backup</em>.
  * <p>
- * {@code IMap.executeOnKeys} would do the grouping, but it goes through Hazelcast's partition-iterating invocation,
- * which returns once the primaries have run and does not wait for backup acknowledgements (nor fail on a missing
- * one): a primary that dies just after answering could take an acknowledged change with it. Here each partition's
- * operation is an ordinary partition invocation, so Hazelcast waits for the backup and, with
- * {@code hazelcast.operation.fail.on.indeterminate.state}, fails the call when the backup does not answer. The
- * operation is Hazelcast's own (the one {@code executeOnKeys} sends per partition); only the invocation differs.
+ * {@code IMap.executeOnKeys} would do the grouping, but its per-partition operation ({@code MultipleEntryOperation})
+ * declares every backup asynchronous, so the call returns once the primaries have run: a primary that dies, or is cut
+ * off by a split, just after answering takes an acknowledged change with it. Here each partition's operation is a
+ * {@link SyncBackupEntryOperation} (the same operation with the map's synchronous backup count) sent as an ordinary
+ * partition invocation, so Hazelcast waits for the backup and, with
+ * {@code hazelcast.operation.fail.on.indeterminate.state}, fails the call when the backup does not answer.
  */
 final class GridBatch
 {
@@ -53,7 +52,7 @@ final class GridBatch
             final BatchProcessor<K, V, R> processor = new BatchProcessor<>(e.getValue());
             // A local operation runs this very object (no deserialisation injects the instance): inject it here.
             ((HazelcastInstanceAware)processor).setHazelcastInstance(nodeEngine.getHazelcastInstance());
-            final MultipleEntryOperation op = new MultipleEntryOperation(map.getName(),
+            final SyncBackupEntryOperation op = new SyncBackupEntryOperation(map.getName(),
                 keysByPartition.get(e.getKey()), processor);
             futures.add(nodeEngine.getOperationService().invokeOnPartitionAsync(MapService.SERVICE_NAME, op,
                 e.getKey()));

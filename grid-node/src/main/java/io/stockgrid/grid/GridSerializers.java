@@ -34,6 +34,7 @@ public final class GridSerializers implements DataSerializableFactory
     static final int SNAPSHOT_RESERVATION = 29;
     static final int BACKUP = 30;
     static final int BATCH = 31;
+    static final int SYNC_BACKUP_ENTRY_OPERATION = 32;
 
     @Override
     public IdentifiedDataSerializable create(final int typeId)
@@ -66,6 +67,7 @@ public final class GridSerializers implements DataSerializableFactory
             case SNAPSHOT_RESERVATION -> new RecordSnapshots.SnapshotReservation();
             case BACKUP -> new BackupProcessor<>();
             case BATCH -> new BatchProcessor<>();
+            case SYNC_BACKUP_ENTRY_OPERATION -> new SyncBackupEntryOperation();
             default -> null;
         };
     }

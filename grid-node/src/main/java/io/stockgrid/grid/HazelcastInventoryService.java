@@ -267,19 +267,23 @@ public final class HazelcastInventoryService implements InventoryService
         final Set<String> due = reservations.localKeySet(Predicates.lessEqual("heldUntilMs", nowMs));
         if (!due.isEmpty())
         {
-            final Set<String> batch = new HashSet<>();
+            // Through GridBatch, not executeOnKeys: the expiry must be on the backup before its holds are returned,
+            // or a primary lost in between would leave a HELD reservation without its units.
+            final Map<String, List<JournaledProcessor<String, ReservationRecord, ReservationResult>>> batch =
+                new HashMap<>();
+            final List<JournaledProcessor<String, ReservationRecord, ReservationResult>> expire =
+                List.of(new ReservationProcessors.Expire(nowMs));
             for (final String id : due)
             {
                 if (batch.size() >= maxReservations)
                 {
                     break;
                 }
-                batch.add(id);
+                batch.put(id, expire);
             }
-            final Map<String, ReservationResult> expired = reservations.executeOnKeys(batch,
-                new ReservationProcessors.Expire(nowMs));
-            for (final ReservationResult r : expired.values())
+            for (final ArrayList<ReservationResult> results : GridBatch.apply(reservations, batch).values())
             {
+                final ReservationResult r = results.get(0);
                 if (r.code() == ReservationResult.Code.TRANSITIONED)
                 {
                     transitions.add(r.state());

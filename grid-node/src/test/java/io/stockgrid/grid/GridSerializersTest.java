@@ -296,7 +296,7 @@ class GridSerializersTest
 
         final List<Class<?>> expected = new ArrayList<>(List.of(StockKey.class, StockRecord.class,
             ReservationRecord.class, KeyResult.class, ReservationResult.class, BackupProcessor.class,
-            BatchProcessor.class));
+            BatchProcessor.class, SyncBackupEntryOperation.class));
         expected.addAll(List.of(StockProcessors.class.getDeclaredClasses()));
         expected.addAll(List.of(ReservationProcessors.class.getDeclaredClasses()));
         expected.addAll(List.of(Locations.class.getDeclaredClasses()));

@@ -1,0 +1,125 @@
+package io.stockgrid.grid;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IndeterminateOperationStateException;
+import com.hazelcast.instance.impl.DefaultNodeContext;
+import com.hazelcast.instance.impl.HazelcastInstanceFactory;
+import com.hazelcast.map.IMap;
+import com.hazelcast.partition.Partition;
+import com.hazelcast.test.SplitBrainTestSupport;
+import com.hazelcast.test.TestHazelcastInstanceFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A batch applied through {@link GridBatch} is answered only once its synchronous backup has acknowledged it. With the
+ * backup member unreachable (but still in the member list, as in the first seconds of a split) the call must fail
+ * as indeterminate, not report success: Hazelcast's own multi-key operation declares its backups asynchronous and
+ * answers at once, which let a cut-off member acknowledge reservations the rest of the cluster never received.
+ */
+class GridBatchBackupTest
+{
+    private final List<HazelcastInstance> members = new ArrayList<>();
+
+    @AfterEach
+    void stop()
+    {
+        members.forEach(HazelcastInstance::shutdown);
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aBatchWhoseBackupCannotBeReachedFailsInsteadOfBeingAcknowledged() throws Exception
+    {
+        final int[] ports = freePorts(2);
+        final String clusterName = "backup-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        final GridConfig.Membership membership = new GridConfig.Membership(
+            List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]), "", "", 1);
+        for (final int port : ports)
+        {
+            final Config config = GridConfig.memberConfig(clusterName, "127.0.0.1", port, membership);
+            config.setProperty("hazelcast.operation.backup.timeout.millis", "1000");
+            members.add(HazelcastInstanceFactory.newHazelcastInstance(config, config.getInstanceName(),
+                new TestHazelcastInstanceFactory.FirewallingNodeContext(new DefaultNodeContext())));
+        }
+        final HazelcastInstance a = members.get(0);
+        final HazelcastInstance b = members.get(1);
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (a.getCluster().getMembers().size() != 2 || b.getCluster().getMembers().size() != 2
+            || !a.getPartitionService().isClusterSafe())
+        {
+            assertThat(System.currentTimeMillis()).as("two members, partitions assigned").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        final IMap<StockKey, StockRecord> stock = a.getMap(HazelcastInventoryService.STOCK_MAP);
+
+        // Reachable backup: the batch is applied, and B (the backup) has the change as soon as the call returns.
+        final StockKey reachable = keyOwnedBy(a, "OK");
+        final Map<StockKey, ArrayList<KeyResult>> applied = GridBatch.apply(stock,
+            Map.of(reachable, List.of(new StockProcessors.SetStock(7, 0))));
+        assertThat(applied).containsKey(reachable);
+        assertThat(a.getMap(HazelcastInventoryService.STOCK_MAP).getLocalMapStats().getOwnedEntryCount())
+            .isEqualTo(1);
+        assertThat(b.getMap(HazelcastInventoryService.STOCK_MAP).getLocalMapStats().getBackupEntryCount())
+            .as("B holds the backup when the call returns").isEqualTo(1);
+
+        // A partition B owns: the operation travels to B (through the grid's serialisers) and is answered from there.
+        final StockKey remote = keyOwnedBy(b, "REMOTE");
+        final Map<StockKey, ArrayList<KeyResult>> remoteApplied = GridBatch.apply(stock,
+            Map.of(remote, List.of(new StockProcessors.SetStock(3, 0))));
+        assertThat(remoteApplied.get(remote)).hasSize(1);
+        assertThat(b.getMap(HazelcastInventoryService.STOCK_MAP).getLocalMapStats().getOwnedEntryCount())
+            .isEqualTo(1);
+
+        // Unreachable backup: B is still a member, but nothing gets through.
+        final StockKey cutOff = keyOwnedBy(a, "CUT");
+        SplitBrainTestSupport.blockCommunicationBetween(a, b);
+        assertThatThrownBy(() -> GridBatch.apply(stock, Map.of(cutOff, List.of(new StockProcessors.SetStock(5, 0)))))
+            .as("a change whose backup never acknowledged is not reported as applied")
+            .isInstanceOf(IndeterminateOperationStateException.class);
+        assertThat(a.getCluster().getMembers()).as("B was still a member when A gave up").hasSize(2);
+    }
+
+    /** A stock key of SKU prefix {@code prefix} whose partition {@code member} owns (so the backup is elsewhere). */
+    private static StockKey keyOwnedBy(final HazelcastInstance member, final String prefix)
+    {
+        for (int i = 0; ; i++)
+        {
+            final StockKey key = new StockKey(prefix + "-" + i, "LOC-1");
+            final Partition partition = member.getPartitionService().getPartition(key);
+            if (partition.getOwner() != null && partition.getOwner().localMember())
+            {
+                return key;
+            }
+        }
+    }
+
+    private static int[] freePorts(final int count) throws IOException
+    {
+        final int[] ports = new int[count];
+        final ServerSocket[] sockets = new ServerSocket[count];
+        for (int i = 0; i < count; i++)
+        {
+            sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            ports[i] = sockets[i].getLocalPort();
+        }
+        for (final ServerSocket socket : sockets)
+        {
+            socket.close();
+        }
+        return ports;
+    }
+}
