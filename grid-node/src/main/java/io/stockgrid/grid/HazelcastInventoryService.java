@@ -224,7 +224,7 @@ public final class HazelcastInventoryService implements InventoryService
     }
 
     /** Runs one hold-ending processor on every line of a reservation in parallel; records what changed. */
-    private void applyToLines(final String id, final List<ReservationLine> lines,
+    static void applyToLines(final IMap<StockKey, StockRecord> stock, final String id, final List<ReservationLine> lines,
         final Function<String, StockProcessors.Base> processor, final KeyEffect.Kind kind, final long nowMs,
         final List<KeyEffect> effects)
     {
@@ -290,7 +290,7 @@ public final class HazelcastInventoryService implements InventoryService
                     // Only the expired attempt's holds: a reservation that expired while still PENDING may be
                     // begun afresh at once (nobody was answered), and the retry's holds must stay.
                     final long attempt = r.attempt();
-                    applyToLines(r.state().reservationId(), r.state().lines(),
+                    applyToLines(stock, r.state().reservationId(), r.state().lines(),
                         id -> StockProcessors.ReleaseHold.ofAttempt(id, KeyEffect.Kind.EXPIRE, attempt),
                         KeyEffect.Kind.EXPIRE, nowMs, effects);
                 }
@@ -393,28 +393,62 @@ public final class HazelcastInventoryService implements InventoryService
     }
 
     /**
-     * Forgets a PENDING reservation, then returns its holds; true if it was forgotten here. Both steps are fenced by
-     * the record's attempt, because {@code pending} was read earlier and may be stale: the record may since have been
-     * forgotten by someone else (another member's sweep while partitions moved, the stuck call's own compensation)
-     * and a retry begun afresh, whose record and holds must stay. The record goes first: its call may still be
-     * running (its member was only cut off), and returning the holds first would let that call's Finish then record
-     * HELD with nothing held. Once the record is gone that Finish finds nothing, and a retry that begins at once
-     * finds this attempt's holds (CONFLICT) and is told to try again until they are returned here. Whoever forgets
-     * the record returns the holds; a hold the attempt places after that is returned by the leftover scan.
+     * Forgets a PENDING reservation, then returns its holds; true if it was forgotten here. {@code pending} was read
+     * earlier and may be stale, so both steps are fenced by its attempt (see {@link #forgetAttempt}).
      */
     boolean forgetThenReturnHolds(final ReservationRecord pending, final long nowMs, final List<KeyEffect> effects)
     {
         final String id = pending.state().reservationId();
         final long attempt = pending.attempt();
-        if (reservations.executeOnKey(id, new ReservationProcessors.Abandon(attempt)).code()
-            != ReservationResult.Code.TRANSITIONED)
+        if (forgetAttempt(reservations, id, attempt) != GiveUp.FORGOTTEN)
         {
             return false;
         }
-        applyToLines(id, pending.state().lines(),
+        returnAttemptHolds(stock, id, attempt, pending.state().lines(), nowMs, effects);
+        return true;
+    }
+
+    /** What {@link #forgetAttempt} found. */
+    enum GiveUp
+    {
+        /** The attempt's PENDING record was forgotten here: whoever did so returns the attempt's holds. */
+        FORGOTTEN,
+        /** The record is the attempt's own and past PENDING: its outcome is recorded and its holds are its units. */
+        DECIDED,
+        /** No record, or another attempt's: someone else forgot this attempt (and a retry may have begun). */
+        NOT_OURS
+    }
+
+    /**
+     * The first half of giving up on one attempt of a reservation (a failed call's compensation, the sweep forgetting
+     * a member's stuck call, a restart's reconcile): forget its record if it is still the attempt's PENDING one. The
+     * second half, {@link #returnAttemptHolds}, must come after, never before: the attempt's call may still be
+     * running (its member only cut off), and returning the holds first would let that call's Finish record HELD with
+     * nothing held. Once the record is gone that Finish finds nothing, and a retry that begins at once finds this
+     * attempt's holds (CONFLICT) and is told to try again until they are returned. Both halves are fenced by the
+     * attempt, because whoever gives up acts on a view read earlier: the record may since have been forgotten by
+     * someone else and a retry begun afresh, whose record and holds must stay. A hold the attempt places after its
+     * record was forgotten is returned by the leftover scan.
+     */
+    static GiveUp forgetAttempt(final IMap<String, ReservationRecord> reservations, final String id,
+        final long attempt)
+    {
+        if (reservations.executeOnKey(id, new ReservationProcessors.Abandon(attempt)).code()
+            == ReservationResult.Code.TRANSITIONED)
+        {
+            return GiveUp.FORGOTTEN;
+        }
+        final ReservationRecord current = reservations.get(id);
+        return current != null && current.attempt() == attempt ? GiveUp.DECIDED : GiveUp.NOT_OURS;
+    }
+
+    /** The second half of giving up on an attempt: returns that attempt's holds on {@code lines}, and only its own. */
+    static void returnAttemptHolds(final IMap<StockKey, StockRecord> stock, final String id, final long attempt,
+        final List<ReservationLine> lines, final long nowMs, final List<KeyEffect> effects)
+    {
+        applyToLines(stock, id, lines,
             reservationId -> StockProcessors.ReleaseHold.ofAttempt(reservationId, KeyEffect.Kind.RELEASE, attempt),
             KeyEffect.Kind.RELEASE, nowMs, effects);
-        return true;
     }
 
     @Override

@@ -410,30 +410,18 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
      */
     private void releaseAndAbandon(final Flow flow)
     {
-        if (reservations.executeOnKey(flow.id(), new ReservationProcessors.Abandon(flow.attempt)).code()
-            != ReservationResult.Code.TRANSITIONED)
+        final HazelcastInventoryService.GiveUp found =
+            HazelcastInventoryService.forgetAttempt(reservations, flow.id(), flow.attempt);
+        if (found == HazelcastInventoryService.GiveUp.DECIDED)
         {
-            final ReservationRecord current = reservations.get(flow.id());
-            if (current != null && current.attempt() == flow.attempt)
-            {
-                // past PENDING: this call's outcome is recorded, and its holds are the reservation's
-                LOG.warn("compensation: reservation {} (attempt {}) is {}: its holds stay", flow.id(), flow.attempt,
-                    current.phase());
-                return;
-            }
+            LOG.warn("compensation: reservation {} (attempt {}) is already decided: its holds stay", flow.id(),
+                flow.attempt);
+            return;
         }
-        LOG.warn("compensation: reservation {} (attempt {}) forgotten; returning this attempt's holds", flow.id(),
-            flow.attempt);
-        for (final ReservationLine line : flow.lines)
-        {
-            final KeyResult r = stock.executeOnKey(new StockKey(line.sku(), line.location()),
-                StockProcessors.ReleaseHold.ofAttempt(flow.id(), KeyEffect.Kind.RELEASE, flow.attempt));
-            if (r.changed())
-            {
-                flow.effects.add(HazelcastInventoryService.effect(line.sku(), line.location(), r,
-                    KeyEffect.Kind.RELEASE, flow.id(), r.quantity(), 0, flow.pending.nowMs()));
-            }
-        }
+        LOG.warn("compensation: reservation {} (attempt {}) {}; returning this attempt's holds", flow.id(),
+            flow.attempt, found == HazelcastInventoryService.GiveUp.FORGOTTEN ? "forgotten" : "was forgotten before");
+        HazelcastInventoryService.returnAttemptHolds(stock, flow.id(), flow.attempt, flow.lines, flow.pending.nowMs(),
+            flow.effects);
     }
 
     private void compensate(final List<Flow> active)

@@ -112,6 +112,60 @@ class StuckReservationTest
     }
 
     /**
+     * The two halves of giving up on an attempt, which compensation, the sweep and a restart's reconcile share: the
+     * record is forgotten only while it is the attempt's own PENDING one, and only the attempt's own holds go back.
+     */
+    @Test
+    void shouldForgetOnlyTheAttemptsPendingRecordAndReturnOnlyItsHolds()
+    {
+        final IMap<StockKey, StockRecord> stock = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP);
+        final IMap<String, ReservationRecord> reservations =
+            hazelcast.getMap(HazelcastInventoryService.RESERVATIONS_MAP);
+        final long t0 = 7_000_000;
+        final long expiresAt = t0 + 600_000;
+        final StockKey key = new StockKey("GIVEUP", "WH-1");
+        stock.executeOnKey(key, new StockProcessors.SetStock(10, 0));
+        final List<ReservationLine> lines = List.of(new ReservationLine("GIVEUP", "WH-1", 3));
+        final ReservationState pending = new ReservationState("giveup-1", ReservationPhase.PENDING, null, 1, t0,
+            expiresAt, expiresAt + RETENTION_MS, "f", null, lines, List.of());
+        final long first = 0x0a11_0001L;
+        final long retry = 0x0a11_0002L;
+        reservations.executeOnKey("giveup-1", new ReservationProcessors.Begin(pending, t0, "someone", first));
+        stock.executeOnKey(key, new StockProcessors.Hold("giveup-1", 3, expiresAt, first));
+
+        assertThat(HazelcastInventoryService.forgetAttempt(reservations, "giveup-1", retry))
+            .as("another attempt's PENDING record is not forgotten").isEqualTo(HazelcastInventoryService.GiveUp.NOT_OURS);
+        assertThat(reservations.get("giveup-1")).isNotNull();
+        assertThat(HazelcastInventoryService.forgetAttempt(reservations, "giveup-1", first))
+            .isEqualTo(HazelcastInventoryService.GiveUp.FORGOTTEN);
+        assertThat(reservations.get("giveup-1")).isNull();
+        assertThat(HazelcastInventoryService.forgetAttempt(reservations, "giveup-1", first))
+            .as("forgotten before").isEqualTo(HazelcastInventoryService.GiveUp.NOT_OURS);
+
+        final List<KeyEffect> effects = new ArrayList<>();
+        HazelcastInventoryService.returnAttemptHolds(stock, "giveup-1", retry, lines, t0, effects);
+        assertThat(effects).as("not the retry's holds: there are none").isEmpty();
+        assertThat(stock.get(key).reserved()).isEqualTo(3);
+        HazelcastInventoryService.returnAttemptHolds(stock, "giveup-1", first, lines, t0, effects);
+        assertThat(effects).singleElement().satisfies(e -> assertThat(e.kind()).isEqualTo(KeyEffect.Kind.RELEASE));
+        assertThat(stock.get(key).reserved()).isZero();
+
+        // A retry reserves afresh and is decided: giving up on it now finds its outcome recorded and keeps it.
+        reservations.executeOnKey("giveup-1", new ReservationProcessors.Begin(pending, t0, "someone", retry));
+        stock.executeOnKey(key, new StockProcessors.Hold("giveup-1", 3, expiresAt, retry));
+        reservations.executeOnKey("giveup-1", new ReservationProcessors.Finish(ReservationPhase.HELD, List.of(), t0,
+            retry));
+        assertThat(HazelcastInventoryService.forgetAttempt(reservations, "giveup-1", retry))
+            .isEqualTo(HazelcastInventoryService.GiveUp.DECIDED);
+        assertThat(HazelcastInventoryService.forgetAttempt(reservations, "giveup-1", first))
+            .isEqualTo(HazelcastInventoryService.GiveUp.NOT_OURS);
+        HazelcastInventoryService.returnAttemptHolds(stock, "giveup-1", first, lines, t0, effects);
+        assertThat(stock.get(key).reserved()).as("the first attempt's late release leaves the retry's hold")
+            .isEqualTo(3);
+        assertThat(reservations.get("giveup-1").phase()).isEqualTo(ReservationPhase.HELD);
+    }
+
+    /**
      * What a split brain did once (SplitBrainTest, 1 run in 11): a member began a reservation and was cut off; the
      * majority forgot it, the client's retry reserved afresh there, and then something acting for the first attempt
      * on a stale view (another member's sweep that had read the record before, the first call's compensation, its
