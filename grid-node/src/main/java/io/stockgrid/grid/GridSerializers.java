@@ -3,7 +3,11 @@ package io.stockgrid.grid;
 import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
-/** Fixed factory and class ids of everything the grid stores or sends between members. Never reuse an id. */
+/**
+ * Fixed factory and class ids of everything the grid stores or sends between members. Never reuse an id, and bump
+ * {@link WireFormat#VERSION} whenever a class here changes what it writes (members of different formats refuse each
+ * other).
+ */
 public final class GridSerializers implements DataSerializableFactory
 {
     public static final int FACTORY_ID = 7301;

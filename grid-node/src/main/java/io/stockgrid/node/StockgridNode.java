@@ -2,12 +2,12 @@ package io.stockgrid.node;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.ListenerConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.core.HazelcastInstance;
 import io.stockgrid.grid.GridConfig;
 import io.stockgrid.grid.HazelcastInventoryService;
+import io.stockgrid.grid.WireFormat;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.IngestMetrics;
 import io.stockgrid.ingest.Journal;
@@ -198,13 +198,13 @@ public final class StockgridNode implements AutoCloseable
 
     public static StockgridNode start(final NodeConfig config) throws Exception
     {
-        return new StockgridNode(config, SystemEpochClock.INSTANCE, Hazelcast::newHazelcastInstance);
+        return new StockgridNode(config, SystemEpochClock.INSTANCE, WireFormat::newMember);
     }
 
     /** For tests that drive time by hand. */
     public static StockgridNode start(final NodeConfig config, final EpochClock clock) throws Exception
     {
-        return new StockgridNode(config, clock, Hazelcast::newHazelcastInstance);
+        return new StockgridNode(config, clock, WireFormat::newMember);
     }
 
     /** Test seam: tests that need their own member (e.g. one whose network they can cut) create it here. */
