@@ -54,6 +54,29 @@ final class Ledger
         return (byte)BYTES.getAndBitwiseOr(chunk, (int)(seq & CHUNK_MASK), (byte)flags) & 0xFF;
     }
 
+    /**
+     * A copy of the flags as they are now. The audit works on one: answers may still arrive while it runs (a request
+     * past the drain's timeout), and two passes over a ledger that changes in between would disagree.
+     */
+    Ledger copy()
+    {
+        final Ledger copy = new Ledger(capacity);
+        for (int i = 0; i < chunks.length; i++)
+        {
+            final byte[] chunk = chunks[i];
+            if (chunk != null)
+            {
+                final byte[] c = new byte[chunk.length];
+                for (int j = 0; j < chunk.length; j++)
+                {
+                    c[j] = (byte)BYTES.getVolatile(chunk, j);
+                }
+                copy.chunks[i] = c;
+            }
+        }
+        return copy;
+    }
+
     int get(final long seq)
     {
         final byte[] chunk = chunks[(int)(seq >>> CHUNK_SHIFT)];

@@ -16,9 +16,12 @@ final class StoreAudit
      * @param expiryPossible whether the run lasted longer than the TTL, so that a reservation answered "held" may
      *                       have expired since (its units then count as given back).
      */
-    static AuditResult audit(final Target target, final Workload workload, final Ledger ledger, final long issued,
+    static AuditResult audit(final Target target, final Workload workload, final Ledger live, final long issued,
         final int maxOutstanding, final boolean expiryPossible) throws InterruptedException
     {
+        // Late answers (past the drain's timeout) may still arrive: audit the answers as they were when it began. A
+        // reservation answered after that counts as unanswered (in doubt), as it was when the load stopped.
+        final Ledger ledger = live.copy();
         int acceptedCount = 0;
         for (long seq = 0; seq < issued; seq++)
         {

@@ -67,6 +67,21 @@ class WorkloadTest
     }
 
     @Test
+    void shouldKeepACopyOfTheLedgerAsItWasWhenLateAnswersArrive()
+    {
+        final Ledger live = new Ledger(3_000_000);
+        live.mark(5, Ledger.RESERVE_SENT | Ledger.ACCEPTED);
+        live.mark(2_000_001, Ledger.RESERVE_SENT);
+        final Ledger copy = live.copy();
+        live.mark(2_000_001, Ledger.ACCEPTED); // a late answer, while the audit runs
+        live.mark(2_999_999, Ledger.RESERVE_SENT);
+        assertThat(copy.get(5)).isEqualTo(Ledger.RESERVE_SENT | Ledger.ACCEPTED);
+        assertThat(copy.get(2_000_001)).isEqualTo(Ledger.RESERVE_SENT);
+        assertThat(copy.get(2_999_999)).isZero();
+        assertThat(live.get(2_000_001)).isEqualTo(Ledger.RESERVE_SENT | Ledger.ACCEPTED);
+    }
+
+    @Test
     void shouldGiveEachTargetOfARunItsOwnNamesSoThatTwoDoorsOfOneNodeDoNotShareReservations()
     {
         final LoadOptions options = new LoadOptions();
