@@ -224,9 +224,9 @@ public final class HazelcastInventoryService implements InventoryService
     }
 
     /** Runs one hold-ending processor on every line of a reservation in parallel; records what changed. */
-    static void applyToLines(final IMap<StockKey, StockRecord> stock, final String id, final List<ReservationLine> lines,
-        final Function<String, StockProcessors.Base> processor, final KeyEffect.Kind kind, final long nowMs,
-        final List<KeyEffect> effects)
+    static void applyToLines(final IMap<StockKey, StockRecord> stock, final String id,
+        final List<ReservationLine> lines, final Function<String, StockProcessors.Base> processor,
+        final KeyEffect.Kind kind, final long nowMs, final List<KeyEffect> effects)
     {
         final List<CompletableFuture<KeyResult>> futures = new ArrayList<>(lines.size());
         for (final ReservationLine line : lines)

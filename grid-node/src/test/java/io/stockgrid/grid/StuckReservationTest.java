@@ -134,7 +134,8 @@ class StuckReservationTest
         stock.executeOnKey(key, new StockProcessors.Hold("giveup-1", 3, expiresAt, first));
 
         assertThat(HazelcastInventoryService.forgetAttempt(reservations, "giveup-1", retry))
-            .as("another attempt's PENDING record is not forgotten").isEqualTo(HazelcastInventoryService.GiveUp.NOT_OURS);
+            .as("another attempt's PENDING record is not forgotten")
+            .isEqualTo(HazelcastInventoryService.GiveUp.NOT_OURS);
         assertThat(reservations.get("giveup-1")).isNotNull();
         assertThat(HazelcastInventoryService.forgetAttempt(reservations, "giveup-1", first))
             .isEqualTo(HazelcastInventoryService.GiveUp.FORGOTTEN);
