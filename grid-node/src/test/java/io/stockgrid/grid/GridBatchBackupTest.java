@@ -13,9 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +41,7 @@ class GridBatchBackupTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void aBatchWhoseBackupCannotBeReachedFailsInsteadOfBeingAcknowledged() throws Exception
     {
-        final int[] ports = freePorts(2);
+        final int[] ports = FreePorts.loopback(2);
         final String clusterName = "backup-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         final GridConfig.Membership membership = new GridConfig.Membership(
             List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]), "", "", 1);
@@ -105,21 +102,5 @@ class GridBatchBackupTest
                 return key;
             }
         }
-    }
-
-    private static int[] freePorts(final int count) throws IOException
-    {
-        final int[] ports = new int[count];
-        final ServerSocket[] sockets = new ServerSocket[count];
-        for (int i = 0; i < count; i++)
-        {
-            sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-            ports[i] = sockets[i].getLocalPort();
-        }
-        for (final ServerSocket socket : sockets)
-        {
-            socket.close();
-        }
-        return ports;
     }
 }

@@ -13,9 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +41,7 @@ class WireFormatTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aMemberOfAnotherWireFormatIsRefusedAtTheJoin() throws Exception
     {
-        final int[] ports = freePorts(3);
+        final int[] ports = FreePorts.loopback(3);
         final String cluster = "wire-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         final GridConfig.Membership membership = new GridConfig.Membership(List.of("127.0.0.1:" + ports[0],
             "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]), "", "", 1);
@@ -120,21 +117,5 @@ class WireFormatTest
         final HazelcastInstance member = WireFormat.newMember(config, wireFormat, new DefaultNodeContext());
         members.add(member);
         return member;
-    }
-
-    private static int[] freePorts(final int count) throws IOException
-    {
-        final int[] ports = new int[count];
-        final ServerSocket[] sockets = new ServerSocket[count];
-        for (int i = 0; i < count; i++)
-        {
-            sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-            ports[i] = sockets[i].getLocalPort();
-        }
-        for (final ServerSocket socket : sockets)
-        {
-            socket.close();
-        }
-        return ports;
     }
 }

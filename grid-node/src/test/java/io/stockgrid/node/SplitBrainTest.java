@@ -8,6 +8,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.test.HazelcastTestSupport;
 import com.hazelcast.test.SplitBrainTestSupport;
 import com.hazelcast.test.TestHazelcastInstanceFactory;
+import io.stockgrid.grid.FreePorts;
 import io.stockgrid.grid.HazelcastInventoryService;
 import io.stockgrid.grid.StockKey;
 import io.stockgrid.grid.StockRecord;
@@ -18,8 +19,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,7 +91,7 @@ class SplitBrainTest
     void minorityRefusesMutationsAndNothingIsOversoldOrLostAfterTheHeal(@TempDir final Path dir) throws Exception
     {
         final long testStartNs = System.nanoTime();
-        final int[] memberPorts = freePorts(3);
+        final int[] memberPorts = FreePorts.loopback(3);
         final String members = "127.0.0.1:" + memberPorts[0] + ",127.0.0.1:" + memberPorts[1] + ",127.0.0.1:"
             + memberPorts[2];
         final String clusterName = "split-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
@@ -625,29 +624,6 @@ class SplitBrainTest
             Thread.currentThread().interrupt();
             throw new IOException(ex);
         }
-    }
-
-    private static int[] freePorts(final int count) throws IOException
-    {
-        final int[] ports = new int[count];
-        final List<ServerSocket> sockets = new ArrayList<>();
-        try
-        {
-            for (int i = 0; i < count; i++)
-            {
-                final ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-        }
-        finally
-        {
-            for (final ServerSocket socket : sockets)
-            {
-                socket.close();
-            }
-        }
-        return ports;
     }
 
     private static void sleep(final long ms)
