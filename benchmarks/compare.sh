@@ -89,11 +89,12 @@ REDIS_PID=""
 
 stop_pid()
 {
-    # TERM, up to 15 s for a clean stop, then KILL. Only ever the pids this script started.
+    # TERM, up to $2 seconds (default 15) for a clean stop, then KILL. Only ever the pids this script started.
     local pid="$1"
+    local tenths=$(( ${2:-15} * 10 ))
     [ -n "$pid" ] || return 0
     kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 1 150); do
+    for _ in $(seq 1 "$tenths"); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.1
     done
@@ -102,7 +103,9 @@ stop_pid()
 
 cleanup()
 {
-    stop_pid "$NODE_PID"
+    # The node drains, then leaves: with a million or more records in the grid, Hazelcast's own shutdown takes
+    # several seconds (15 s was too short after a three-round run).
+    stop_pid "$NODE_PID" 60
     stop_pid "$REDIS_PID"
     rm -rf "$WORK"
 }
