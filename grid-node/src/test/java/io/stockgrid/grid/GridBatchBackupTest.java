@@ -9,6 +9,10 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.test.SplitBrainTestSupport;
 import com.hazelcast.test.TestHazelcastInstanceFactory;
+import io.stockgrid.api.ReservationLine;
+import io.stockgrid.ingest.Commands;
+import io.stockgrid.ingest.RecoveredState;
+import io.stockgrid.ingest.ReservationOutcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,26 +46,9 @@ class GridBatchBackupTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void aBatchWhoseBackupCannotBeReachedFailsInsteadOfBeingAcknowledged() throws Exception
     {
-        final int[] ports = FreePorts.loopback(2);
-        final String clusterName = "backup-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        final GridConfig.Membership membership = new GridConfig.Membership(
-            List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]), "", "", 1);
-        for (final int port : ports)
-        {
-            final Config config = GridConfig.memberConfig(clusterName, "127.0.0.1", port, membership);
-            config.setProperty("hazelcast.operation.backup.timeout.millis", "1000");
-            members.add(HazelcastInstanceFactory.newHazelcastInstance(config, config.getInstanceName(),
-                new TestHazelcastInstanceFactory.FirewallingNodeContext(new DefaultNodeContext())));
-        }
+        startTwoMembers();
         final HazelcastInstance a = members.get(0);
         final HazelcastInstance b = members.get(1);
-        final long deadline = System.currentTimeMillis() + 30_000;
-        while (a.getCluster().getMembers().size() != 2 || b.getCluster().getMembers().size() != 2
-            || !a.getPartitionService().isClusterSafe())
-        {
-            assertThat(System.currentTimeMillis()).as("two members, partitions assigned").isLessThan(deadline);
-            Thread.sleep(100);
-        }
         final IMap<StockKey, StockRecord> stock = a.getMap(HazelcastInventoryService.STOCK_MAP);
 
         // Reachable backup: the batch is applied, and B (the backup) has the change as soon as the call returns.
@@ -88,6 +76,79 @@ class GridBatchBackupTest
             .as("a change whose backup never acknowledged is not reported as applied")
             .isInstanceOf(IndeterminateOperationStateException.class);
         assertThat(a.getCluster().getMembers()).as("B was still a member when A gave up").hasSize(2);
+    }
+
+    /** Two members on a network the test can cut, with a 1 s backup timeout. */
+    private void startTwoMembers() throws InterruptedException
+    {
+        final int[] ports = FreePorts.loopback(2);
+        final String clusterName = "backup-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        final GridConfig.Membership membership = new GridConfig.Membership(
+            List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]), "", "", 1);
+        for (final int port : ports)
+        {
+            final Config config = GridConfig.memberConfig(clusterName, "127.0.0.1", port, membership);
+            config.setProperty("hazelcast.operation.backup.timeout.millis", "1000");
+            members.add(HazelcastInstanceFactory.newHazelcastInstance(config, config.getInstanceName(),
+                new TestHazelcastInstanceFactory.FirewallingNodeContext(new DefaultNodeContext())));
+        }
+        final HazelcastInstance a = members.get(0);
+        final HazelcastInstance b = members.get(1);
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (a.getCluster().getMembers().size() != 2 || b.getCluster().getMembers().size() != 2
+            || !a.getPartitionService().isClusterSafe())
+        {
+            assertThat(System.currentTimeMillis()).as("two members, partitions assigned").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * The same through a whole reserve call: with the backup member cut off, a reservation on this member's
+     * partitions must not be answered HELD (with Hazelcast's own multi-key operation it was, and the majority side
+     * of a split never had it).
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aReservationWhoseBackupCannotBeReachedIsNotAnsweredHeld() throws Exception
+    {
+        startTwoMembers();
+        final HazelcastInstance a = members.get(0);
+        final HazelcastInstance b = members.get(1);
+        final HazelcastInventoryService service = new HazelcastInventoryService(a, 2, 100, 3_600_000);
+        try
+        {
+            service.restore(new RecoveredState(List.of(), List.of()));
+            final StockKey key = keyOwnedBy(a, "RES");
+            a.<StockKey, StockRecord>getMap(HazelcastInventoryService.STOCK_MAP).executeOnKey(key,
+                new StockProcessors.SetStock(10, 0));
+            String id = null;
+            for (int i = 0; id == null; i++)
+            {
+                final Partition partition = a.getPartitionService().getPartition("cut-" + i);
+                id = partition.getOwner() != null && partition.getOwner().localMember() ? "cut-" + i : null;
+            }
+            final List<ReservationLine> lines = List.of(new ReservationLine(key.getSku(), key.getLocation(), 1));
+
+            SplitBrainTestSupport.blockCommunicationBetween(a, b);
+            ReservationOutcome.Code answer;
+            try
+            {
+                answer = service.reserve(new Commands.Reserve(id, lines, 600, null,
+                    Commands.reserveFingerprint(lines, 600)), System.currentTimeMillis()).get(90, TimeUnit.SECONDS)
+                    .code();
+            }
+            catch (final ExecutionException failed)
+            {
+                answer = null; // failed outright: not acknowledged either
+            }
+            assertThat(answer).as("the reserve call's answer with its backups unreachable")
+                .isNotIn(ReservationOutcome.Code.HELD, ReservationOutcome.Code.REPLAYED);
+        }
+        finally
+        {
+            service.close();
+        }
     }
 
     /** A stock key of SKU prefix {@code prefix} whose partition {@code member} owns (so the backup is elsewhere). */
