@@ -30,6 +30,8 @@ class StuckReservationTest
     private static final long RETENTION_MS = 3_600_000;
     private static HazelcastInstance hazelcast;
     private static HazelcastInventoryService service;
+    private static IMap<StockKey, StockRecord> stock;
+    private static IMap<String, ReservationRecord> reservations;
 
     @BeforeAll
     static void startMember()
@@ -38,6 +40,8 @@ class StuckReservationTest
             "stuck-" + ProcessHandle.current().pid() + "-" + System.nanoTime(), "127.0.0.1", 16801));
         service = new HazelcastInventoryService(hazelcast, 2, 100, RETENTION_MS);
         service.restore(new RecoveredState(List.of(), List.of()));
+        stock = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP);
+        reservations = hazelcast.getMap(HazelcastInventoryService.RESERVATIONS_MAP);
     }
 
     @AfterAll
@@ -50,18 +54,14 @@ class StuckReservationTest
     @Test
     void shouldForgetAtOnceAReservationWhoseMemberLeftWhileMakingIt()
     {
-        final IMap<StockKey, StockRecord> stock = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP);
-        final IMap<String, ReservationRecord> reservations =
-            hazelcast.getMap(HazelcastInventoryService.RESERVATIONS_MAP);
         final long t0 = 5_000_000;
         final StockKey key = new StockKey("ORPHAN", "WH-1");
         stock.executeOnKey(key, new StockProcessors.SetStock(10, 0));
         final String self = GridConfig.nodeIdOf(hazelcast.getCluster().getLocalMember());
         for (final String[] made : new String[][] {{"orphan-1", "a-member-that-left"}, {"alive-1", self}})
         {
-            final ReservationState pending = new ReservationState(made[0], ReservationPhase.PENDING, null, 1, t0,
-                t0 + 3_600_000, t0 + 3_600_000 + RETENTION_MS, "f", null,
-                List.of(new ReservationLine("ORPHAN", "WH-1", 2)), List.of());
+            final ReservationState pending = pending(made[0], t0, t0 + 3_600_000, "f",
+                List.of(new ReservationLine("ORPHAN", "WH-1", 2)));
             reservations.executeOnKey(made[0], new ReservationProcessors.Begin(pending, t0, made[1], 5));
             stock.executeOnKey(key, new StockProcessors.Hold(made[0], 2, t0 + 3_600_000, 5));
         }
@@ -81,16 +81,12 @@ class StuckReservationTest
     @Test
     void shouldLeaveAPendingReservationOfALiveMemberAloneUntilItsExpiryAndThenFenceItFirst()
     {
-        final IMap<StockKey, StockRecord> stock = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP);
-        final IMap<String, ReservationRecord> reservations =
-            hazelcast.getMap(HazelcastInventoryService.RESERVATIONS_MAP);
         final long t0 = 1_000_000;
         final long expiresAt = t0 + 120_000;
         final StockKey key = new StockKey("STUCK", "WH-1");
         stock.executeOnKey(key, new StockProcessors.SetStock(10, 0));
         final List<ReservationLine> lines = List.of(new ReservationLine("STUCK", "WH-1", 4));
-        final ReservationState pending = new ReservationState("stuck-1", ReservationPhase.PENDING, null, 1, t0,
-            expiresAt, expiresAt + RETENTION_MS, "f", null, lines, List.of());
+        final ReservationState pending = pending("stuck-1", t0, expiresAt, "f", lines);
         final String self = GridConfig.nodeIdOf(hazelcast.getCluster().getLocalMember());
         reservations.executeOnKey("stuck-1", new ReservationProcessors.Begin(pending, t0, self, 6));
         stock.executeOnKey(key, new StockProcessors.Hold("stuck-1", 4, expiresAt, 6));
@@ -118,16 +114,12 @@ class StuckReservationTest
     @Test
     void shouldForgetOnlyTheAttemptsPendingRecordAndReturnOnlyItsHolds()
     {
-        final IMap<StockKey, StockRecord> stock = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP);
-        final IMap<String, ReservationRecord> reservations =
-            hazelcast.getMap(HazelcastInventoryService.RESERVATIONS_MAP);
         final long t0 = 7_000_000;
         final long expiresAt = t0 + 600_000;
         final StockKey key = new StockKey("GIVEUP", "WH-1");
         stock.executeOnKey(key, new StockProcessors.SetStock(10, 0));
         final List<ReservationLine> lines = List.of(new ReservationLine("GIVEUP", "WH-1", 3));
-        final ReservationState pending = new ReservationState("giveup-1", ReservationPhase.PENDING, null, 1, t0,
-            expiresAt, expiresAt + RETENTION_MS, "f", null, lines, List.of());
+        final ReservationState pending = pending("giveup-1", t0, expiresAt, "f", lines);
         final long first = 0x0a11_0001L;
         final long retry = 0x0a11_0002L;
         reservations.executeOnKey("giveup-1", new ReservationProcessors.Begin(pending, t0, "someone", first));
@@ -176,17 +168,13 @@ class StuckReservationTest
     @Test
     void shouldLeaveARetrysReservationWholeWhateverTheForgottenAttemptStillDoes()
     {
-        final IMap<StockKey, StockRecord> stock = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP);
-        final IMap<String, ReservationRecord> reservations =
-            hazelcast.getMap(HazelcastInventoryService.RESERVATIONS_MAP);
         final long t0 = 9_000_000;
         final long expiresAt = t0 + 600_000;
         final StockKey key = new StockKey("SPLIT", "WH-1");
         stock.executeOnKey(key, new StockProcessors.SetStock(10, 0));
         final List<ReservationLine> lines = List.of(new ReservationLine("SPLIT", "WH-1", 2));
         final String fingerprint = Commands.reserveFingerprint(lines, 600);
-        final ReservationState pending = new ReservationState("split-1", ReservationPhase.PENDING, null, 1, t0,
-            expiresAt, expiresAt + RETENTION_MS, fingerprint, null, lines, List.of());
+        final ReservationState pending = pending("split-1", t0, expiresAt, fingerprint, lines);
         final long first = 0x5eed_0001L;
         reservations.executeOnKey("split-1", new ReservationProcessors.Begin(pending, t0, "a-member-cut-off", first));
         stock.executeOnKey(key, new StockProcessors.Hold("split-1", 2, expiresAt, first));
@@ -230,9 +218,6 @@ class StuckReservationTest
     @Test
     void shouldAnswerInProgressAndChangeNothingWhileAnEarlierAttemptsHoldRemains()
     {
-        final IMap<StockKey, StockRecord> stock = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP);
-        final IMap<String, ReservationRecord> reservations =
-            hazelcast.getMap(HazelcastInventoryService.RESERVATIONS_MAP);
         final long t0 = 12_000_000;
         final StockKey leftOver = new StockKey("LEFT", "WH-1");
         final StockKey free = new StockKey("FREE", "WH-1");
@@ -266,9 +251,6 @@ class StuckReservationTest
     @Test
     void shouldReturnOnlyTheExpiredAttemptsHolds()
     {
-        final IMap<StockKey, StockRecord> stock = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP);
-        final IMap<String, ReservationRecord> reservations =
-            hazelcast.getMap(HazelcastInventoryService.RESERVATIONS_MAP);
         final long t0 = 20_000_000;
         final long expiresAt = t0 + 1_000;
         final StockKey slow = new StockKey("EXP-SLOW", "WH-1");
@@ -277,8 +259,7 @@ class StuckReservationTest
         stock.executeOnKey(held, new StockProcessors.SetStock(10, 0));
         final List<ReservationLine> lines = List.of(new ReservationLine("EXP-HELD", "WH-1", 1),
             new ReservationLine("EXP-SLOW", "WH-1", 1));
-        final ReservationState pending = new ReservationState("exp-1", ReservationPhase.PENDING, null, 1, t0,
-            expiresAt, expiresAt + RETENTION_MS, "f", null, lines, List.of());
+        final ReservationState pending = pending("exp-1", t0, expiresAt, "f", lines);
         final String self = GridConfig.nodeIdOf(hazelcast.getCluster().getLocalMember());
         reservations.executeOnKey("exp-1", new ReservationProcessors.Begin(pending, t0, self, 41));
         stock.executeOnKey(held, new StockProcessors.Hold("exp-1", 1, expiresAt, 41));
@@ -292,5 +273,13 @@ class StuckReservationTest
         assertThat(stock.get(held).reserved()).as("the expired attempt's hold is returned").isZero();
         assertThat(stock.get(slow).holds().get("exp-1")).as("the retry's hold stays").isNotNull();
         assertThat(stock.get(slow).holds().get("exp-1").attempt()).isEqualTo(42);
+    }
+
+    /** A PENDING reservation begun at {@code t0}, kept for the retention period after it expires. */
+    private static ReservationState pending(final String id, final long t0, final long expiresAt,
+        final String fingerprint, final List<ReservationLine> lines)
+    {
+        return new ReservationState(id, ReservationPhase.PENDING, null, 1, t0, expiresAt, expiresAt + RETENTION_MS,
+            fingerprint, null, lines, List.of());
     }
 }
