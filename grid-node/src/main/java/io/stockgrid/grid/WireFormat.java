@@ -91,13 +91,19 @@ public final class WireFormat
         for (final Member member : members)
         {
             final String theirs = member.getAttribute(ATTRIBUTE);
-            if (!member.localMember() && (theirs == null || !theirs.equals(own)))
+            if (!member.localMember() && !sameFormat(own, theirs))
             {
                 found.add(member.getAddress() + " (" + GridConfig.nodeIdOf(member) + ") has wire format "
                     + describe(theirs));
             }
         }
         return found;
+    }
+
+    /** Whether a member announcing {@code theirs} (null: nothing, an older build) may share a cluster with us. */
+    private static boolean sameFormat(final String own, final String theirs)
+    {
+        return theirs != null && theirs.equals(own);
     }
 
     private static String describe(final String format)
@@ -163,7 +169,7 @@ public final class WireFormat
             {
                 final String own = node.getLocalMember().getAttribute(ATTRIBUTE);
                 final String theirs = request.getAttributes() == null ? null : request.getAttributes().get(ATTRIBUTE);
-                if (theirs == null || !theirs.equals(own))
+                if (!sameFormat(own, theirs))
                 {
                     throw new IllegalStateException(refusal(own, List.of(request.getAddress()
                         + " asks to join with wire format " + describe(theirs))));
