@@ -15,6 +15,7 @@ import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import com.hazelcast.spi.merge.DiscardMergePolicy;
 
 import java.util.List;
+import java.util.Map;
 
 /** Builds the Hazelcast member configuration. Everything is set here, in code: no XML, no classpath surprises. */
 public final class GridConfig
@@ -178,6 +179,15 @@ public final class GridConfig
             config.getMapConfig(map).setSplitBrainProtectionName(quorum).setMergePolicyConfig(keepMajority)
                 .setMetadataPolicy(MetadataPolicy.OFF).setStatisticsEnabled(false);
         }
+        // The partition engine's tables: the same three, with the same backups and quorum rule. Registered on every
+        // member whichever engine it uses (an idle service costs nothing), so a member can always serve it.
+        PartitionStore.register(config, new PartitionStore(List.of(
+            new StoreTable.Spec(HazelcastInventoryService.STOCK_MAP,
+                Map.of("earliestExpiryMs", r -> ((StockRecord)r).getEarliestExpiryMs()), null),
+            new StoreTable.Spec(HazelcastInventoryService.RESERVATIONS_MAP,
+                Map.of("heldUntilMs", r -> ((ReservationRecord)r).getHeldUntilMs(),
+                    "pendingSinceMs", r -> ((ReservationRecord)r).getPendingSinceMs()), "heldUntilMs"),
+            new StoreTable.Spec(HazelcastInventoryService.LOCATIONS_MAP, Map.of(), null)), 1, quorum));
         return config;
     }
 }

@@ -39,6 +39,11 @@ public final class GridSerializers implements DataSerializableFactory
     static final int BACKUP = 30;
     static final int BATCH = 31;
     static final int SYNC_BACKUP_ENTRY_OPERATION = 32;
+    static final int STORE_APPLY = 40;
+    static final int STORE_BACKUP = 41;
+    static final int STORE_QUERY = 42;
+    static final int STORE_REPLICATION = 43;
+    static final int STORE_REMOVE = 44;
 
     @Override
     public IdentifiedDataSerializable create(final int typeId)
@@ -72,6 +77,11 @@ public final class GridSerializers implements DataSerializableFactory
             case BACKUP -> new BackupProcessor<>();
             case BATCH -> new BatchProcessor<>();
             case SYNC_BACKUP_ENTRY_OPERATION -> new SyncBackupEntryOperation();
+            case STORE_APPLY -> new StoreApplyOperation();
+            case STORE_BACKUP -> new StoreBackupOperation();
+            case STORE_QUERY -> new StoreQueryOperation();
+            case STORE_REPLICATION -> new StoreReplicationOperation();
+            case STORE_REMOVE -> new StoreTable.Remove();
             default -> null;
         };
     }

@@ -2,8 +2,6 @@ package io.stockgrid.grid;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
-import com.hazelcast.map.IMap;
-import com.hazelcast.query.Predicates;
 import io.stockgrid.api.Availability;
 import io.stockgrid.api.ReservationLine;
 import io.stockgrid.api.ReturnDisposition;
@@ -44,8 +42,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The inventory service on a Hazelcast grid: two IMaps, {@code stock} ((sku, location) -> {@link StockRecord}) and
- * {@code reservations} (reservationId -> {@link ReservationRecord}), changed only by entry processors. A call's
+ * The inventory service on a Hazelcast grid: two tables, {@code stock} ((sku, location) -> {@link StockRecord}) and
+ * {@code reservations} (reservationId -> {@link ReservationRecord}), changed only by entry processors, kept by the
+ * chosen {@link Engine} (IMaps, or the Stockgrid partition service). A call's
  * multi-step flow (a reservation touches one record per line plus its own) runs on a bounded pool of worker threads
  * that wait on the grid; the lines of one reservation are sent to their partitions in parallel.
  */
@@ -80,9 +79,10 @@ public final class HazelcastInventoryService implements InventoryService
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastInventoryService.class);
 
     private final HazelcastInstance hazelcast;
-    private final IMap<StockKey, StockRecord> stock;
-    private final IMap<String, ReservationRecord> reservations;
-    private final IMap<String, Locations.Set> locations;
+    private final GridTable<StockKey, StockRecord> stock;
+    private final GridTable<String, ReservationRecord> reservations;
+    private final GridTable<String, Locations.Set> locations;
+    private final Engine engine;
     private volatile long nextLeftoverScanMs;
     private final ThreadPoolExecutor workers;
     private final long retentionMs;
@@ -102,10 +102,21 @@ public final class HazelcastInventoryService implements InventoryService
     public HazelcastInventoryService(final HazelcastInstance hazelcast, final int workerThreads, final int maxQueued,
         final long retentionMs)
     {
+        this(hazelcast, Engine.IMAP, workerThreads, maxQueued, retentionMs);
+    }
+
+    /**
+     * @param engine where the records live: IMaps, or the Stockgrid partition service (the member must have been
+     *               configured by {@link GridConfig}, which registers it).
+     */
+    public HazelcastInventoryService(final HazelcastInstance hazelcast, final Engine engine, final int workerThreads,
+        final int maxQueued, final long retentionMs)
+    {
         this.hazelcast = hazelcast;
-        this.stock = hazelcast.getMap(STOCK_MAP);
-        this.reservations = hazelcast.getMap(RESERVATIONS_MAP);
-        this.locations = hazelcast.getMap(LOCATIONS_MAP);
+        this.engine = engine;
+        this.stock = table(hazelcast, engine, STOCK_MAP);
+        this.reservations = table(hazelcast, engine, RESERVATIONS_MAP);
+        this.locations = table(hazelcast, engine, LOCATIONS_MAP);
         this.retentionMs = retentionMs;
         final AtomicInteger threadId = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0, TimeUnit.MILLISECONDS,
@@ -131,6 +142,37 @@ public final class HazelcastInventoryService implements InventoryService
             }
         });
         this.settler = new SettleBatcher(stock, reservations, SETTLE_APPLIERS, maxQueued);
+    }
+
+    private static <K, V> GridTable<K, V> table(final HazelcastInstance hazelcast, final Engine engine,
+        final String name)
+    {
+        return switch (engine)
+        {
+            case IMAP -> new MapTable<>(hazelcast.<K, V>getMap(name));
+            case PARTITION -> new PartitionTable<>(PartitionStore.of(hazelcast), name);
+        };
+    }
+
+    public Engine engine()
+    {
+        return engine;
+    }
+
+    /** The stock table (tests read the grid's state through it). */
+    GridTable<StockKey, StockRecord> stockTable()
+    {
+        return stock;
+    }
+
+    GridTable<String, ReservationRecord> reservationTable()
+    {
+        return reservations;
+    }
+
+    GridTable<String, Locations.Set> locationTable()
+    {
+        return locations;
     }
 
     /** Exports the batchers' counters: batches applied and the calls in them (their ratio is the mean batch size). */
@@ -224,7 +266,7 @@ public final class HazelcastInventoryService implements InventoryService
     }
 
     /** Runs one hold-ending processor on every line of a reservation in parallel; records what changed. */
-    static void applyToLines(final IMap<StockKey, StockRecord> stock, final String id,
+    static void applyToLines(final GridTable<StockKey, StockRecord> stock, final String id,
         final List<ReservationLine> lines, final Function<String, StockProcessors.Base> processor,
         final KeyEffect.Kind kind, final long nowMs, final List<KeyEffect> effects)
     {
@@ -264,10 +306,10 @@ public final class HazelcastInventoryService implements InventoryService
 
         // Each member sweeps the records it owns: together they cover the grid once, and a promoted backup is
         // swept by its new owner.
-        final Set<String> due = reservations.localKeySet(Predicates.lessEqual("heldUntilMs", nowMs));
+        final Set<String> due = reservations.localKeysAtMost("heldUntilMs", nowMs);
         if (!due.isEmpty())
         {
-            // Through GridBatch, not executeOnKeys: the expiry must be on the backup before its holds are returned,
+            // As one batch (applyBatch, not executeOnKeys): the expiry must be on the backup before its holds are returned,
             // or a primary lost in between would leave a HELD reservation without its units.
             final Map<String, List<JournaledProcessor<String, ReservationRecord, ReservationResult>>> batch =
                 new HashMap<>();
@@ -281,7 +323,7 @@ public final class HazelcastInventoryService implements InventoryService
                 }
                 batch.put(id, expire);
             }
-            for (final ArrayList<ReservationResult> results : GridBatch.apply(reservations, batch).values())
+            for (final ArrayList<ReservationResult> results : reservations.applyBatch(batch).values())
             {
                 final ReservationResult r = results.get(0);
                 if (r.code() == ReservationResult.Code.TRANSITIONED)
@@ -308,7 +350,7 @@ public final class HazelcastInventoryService implements InventoryService
         }
         nextLeftoverScanMs = nowMs + LEFTOVER_SCAN_INTERVAL_MS;
         final long cutoffMs = nowMs - LEFTOVER_GRACE_MS;
-        final Set<StockKey> overdue = stock.localKeySet(Predicates.lessEqual("earliestExpiryMs", cutoffMs));
+        final Set<StockKey> overdue = stock.localKeysAtMost("earliestExpiryMs", cutoffMs);
         int scanned = 0;
         for (final StockKey key : overdue)
         {
@@ -364,7 +406,7 @@ public final class HazelcastInventoryService implements InventoryService
         {
             members.add(GridConfig.nodeIdOf(m));
         }
-        final Set<String> pending = reservations.localKeySet(Predicates.lessEqual("pendingSinceMs", nowMs));
+        final Set<String> pending = reservations.localKeysAtMost("pendingSinceMs", nowMs);
         for (final ReservationRecord record : reservations.getAll(pending).values())
         {
             if (record.phase() == ReservationPhase.PENDING && record.coordinator() != null
@@ -430,7 +472,7 @@ public final class HazelcastInventoryService implements InventoryService
      * someone else and a retry begun afresh, whose record and holds must stay. A hold the attempt places after its
      * record was forgotten is returned by the leftover scan.
      */
-    static GiveUp forgetAttempt(final IMap<String, ReservationRecord> reservations, final String id,
+    static GiveUp forgetAttempt(final GridTable<String, ReservationRecord> reservations, final String id,
         final long attempt)
     {
         if (reservations.executeOnKey(id, new ReservationProcessors.Abandon(attempt)).code()
@@ -443,7 +485,7 @@ public final class HazelcastInventoryService implements InventoryService
     }
 
     /** The second half of giving up on an attempt: returns that attempt's holds on {@code lines}, and only its own. */
-    static void returnAttemptHolds(final IMap<StockKey, StockRecord> stock, final String id, final long attempt,
+    static void returnAttemptHolds(final GridTable<StockKey, StockRecord> stock, final String id, final long attempt,
         final List<ReservationLine> lines, final long nowMs, final List<KeyEffect> effects)
     {
         applyToLines(stock, id, lines,
@@ -621,7 +663,7 @@ public final class HazelcastInventoryService implements InventoryService
         return new long[] {begin, records};
     }
 
-    private static <K, V> long snapshotChunks(final IMap<K, V> map, final Set<K> keys,
+    private static <K, V> long snapshotChunks(final GridTable<K, V> map, final Set<K> keys,
         final EntryProcessor<K, V, Boolean> processor)
     {
         long records = 0;

@@ -1,6 +1,5 @@
 package io.stockgrid.grid;
 
-import com.hazelcast.map.IMap;
 import io.stockgrid.api.ReservationLine;
 import io.stockgrid.api.ShortLine;
 import io.stockgrid.ingest.Commands;
@@ -32,8 +31,8 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
     static final int MAX_BATCH = 256;
     private static final Logger LOG = LoggerFactory.getLogger(ReserveBatcher.class);
 
-    private final IMap<StockKey, StockRecord> stock;
-    private final IMap<String, ReservationRecord> reservations;
+    private final GridTable<StockKey, StockRecord> stock;
+    private final GridTable<String, ReservationRecord> reservations;
     private final long retentionMs;
     /** This member's stable node id, recorded on the reservations it begins (the sweep checks it is still here). */
     private final String coordinator;
@@ -79,7 +78,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
         }
     }
 
-    ReserveBatcher(final IMap<StockKey, StockRecord> stock, final IMap<String, ReservationRecord> reservations,
+    ReserveBatcher(final GridTable<StockKey, StockRecord> stock, final GridTable<String, ReservationRecord> reservations,
         final long retentionMs, final int appliers, final int queueCapacity, final String coordinator)
     {
         super("stockgrid-reserve-applier", appliers, queueCapacity, MAX_BATCH);
@@ -132,7 +131,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
         final Map<String, ArrayList<ReservationResult>> begun;
         try
         {
-            begun = GridBatch.apply(reservations, begins);
+            begun = reservations.applyBatch(begins);
         }
         catch (final RuntimeException ex)
         {
@@ -194,7 +193,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
                 onKey.add(new StockProcessors.Hold(flow.id(), line.quantity(), flow.expiresAtMs, flow.attempt));
             }
         }
-        final Map<StockKey, ArrayList<KeyResult>> held = GridBatch.apply(stock, holds);
+        final Map<StockKey, ArrayList<KeyResult>> held = stock.applyBatch(holds);
 
         final Map<StockKey, List<JournaledProcessor<StockKey, StockRecord, KeyResult>>> releases = new HashMap<>();
         final Map<String, List<JournaledProcessor<String, ReservationRecord, ReservationResult>>> finishes =
@@ -250,16 +249,16 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
         // 3. Return the holds of the rejected (and conflicted) ones, before they are answered.
         if (!releases.isEmpty())
         {
-            recordReleases(rejected, releases, GridBatch.apply(stock, releases), KeyEffect.Kind.RELEASE);
+            recordReleases(rejected, releases, stock.applyBatch(releases), KeyEffect.Kind.RELEASE);
         }
         if (!abandons.isEmpty())
         {
-            GridBatch.apply(reservations, abandons);
+            reservations.applyBatch(abandons);
         }
 
         // 4. Finish every record.
         final Map<String, ArrayList<ReservationResult>> finished = finishes.isEmpty() ? Map.of() :
-            GridBatch.apply(reservations, finishes);
+            reservations.applyBatch(finishes);
         final List<Flow> lapsed = new ArrayList<>(0);
         for (final Flow flow : active)
         {
@@ -298,7 +297,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
             {
                 addReleases(flow, expiries);
             }
-            recordReleases(lapsed, expiries, GridBatch.apply(stock, expiries),
+            recordReleases(lapsed, expiries, stock.applyBatch(expiries),
                 KeyEffect.Kind.EXPIRE);
             for (final Flow flow : lapsed)
             {

@@ -1,6 +1,5 @@
 package io.stockgrid.grid;
 
-import com.hazelcast.map.IMap;
 import io.stockgrid.api.ReservationLine;
 import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.KeyEffect;
@@ -24,8 +23,8 @@ final class SettleBatcher extends BatchApplier<SettleBatcher.Pending>
 {
     static final int MAX_BATCH = 256;
 
-    private final IMap<StockKey, StockRecord> stock;
-    private final IMap<String, ReservationRecord> reservations;
+    private final GridTable<StockKey, StockRecord> stock;
+    private final GridTable<String, ReservationRecord> reservations;
 
     record Pending(Commands.Settle command, long nowMs, CompletableFuture<ReservationOutcome> future)
     {
@@ -47,7 +46,7 @@ final class SettleBatcher extends BatchApplier<SettleBatcher.Pending>
         }
     }
 
-    SettleBatcher(final IMap<StockKey, StockRecord> stock, final IMap<String, ReservationRecord> reservations,
+    SettleBatcher(final GridTable<StockKey, StockRecord> stock, final GridTable<String, ReservationRecord> reservations,
         final int appliers, final int queueCapacity)
     {
         super("stockgrid-settle-applier", appliers, queueCapacity, MAX_BATCH);
@@ -91,7 +90,7 @@ final class SettleBatcher extends BatchApplier<SettleBatcher.Pending>
         final Map<String, ArrayList<ReservationResult>> decided;
         try
         {
-            decided = GridBatch.apply(reservations, settles);
+            decided = reservations.applyBatch(settles);
         }
         catch (final RuntimeException ex)
         {
@@ -147,7 +146,7 @@ final class SettleBatcher extends BatchApplier<SettleBatcher.Pending>
         final Map<StockKey, ArrayList<KeyResult>> applied;
         try
         {
-            applied = GridBatch.apply(stock, lines);
+            applied = stock.applyBatch(lines);
         }
         catch (final RuntimeException ex)
         {

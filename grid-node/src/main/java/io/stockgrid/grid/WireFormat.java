@@ -35,8 +35,11 @@ import java.util.List;
  */
 public final class WireFormat
 {
-    /** 3: attempts on records and holds (session 5), the synchronous-backup batch operation (session 6). */
-    public static final int VERSION = 3;
+    /**
+     * 3: attempts on records and holds (session 5), the synchronous-backup batch operation (session 6). 4: the
+     * Stockgrid partition service's operations (session 7).
+     */
+    public static final int VERSION = 4;
 
     /** Member attribute carrying the member's wire format. */
     public static final String ATTRIBUTE = "stockgrid.wire-format";

@@ -3,6 +3,7 @@ package io.stockgrid.node;
 import io.netty.channel.epoll.Epoll;
 import io.stockgrid.api.binary.FrameDescriptor;
 import io.stockgrid.api.transport.Transport;
+import io.stockgrid.grid.Engine;
 import io.stockgrid.ingest.Journal;
 
 import java.io.IOException;
@@ -37,6 +38,7 @@ public final class NodeConfig
     int ioThreads;
     Transport transport;
     boolean reservationsAsObjects;
+    Engine engine;
     long idempotencyRetentionMs;
     long expirySweepIntervalMs;
     int expirySweepBatch;
@@ -176,6 +178,12 @@ public final class NodeConfig
         maxInFlight = intIn(Setting.MAX_IN_FLIGHT, 1, 1_000_000);
         workerThreads = intIn(Setting.WORKER_THREADS, 1, 1_024);
         ioThreads = intIn(Setting.IO_THREADS, 1, 256);
+        engine = switch (nonBlank(Setting.ENGINE))
+        {
+            case "imap" -> Engine.IMAP;
+            case "partition" -> Engine.PARTITION;
+            default -> throw invalid(Setting.ENGINE, "must be 'imap' or 'partition'");
+        };
         reservationsAsObjects = switch (nonBlank(Setting.RESERVATIONS_FORMAT))
         {
             case "binary" -> false;

@@ -2,8 +2,6 @@ package io.stockgrid.grid;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
-import com.hazelcast.query.Predicates;
 import io.stockgrid.api.Availability;
 import io.stockgrid.api.Limits;
 import io.stockgrid.api.ReservationLine;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
@@ -36,6 +35,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,6 +52,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -100,53 +101,70 @@ class InventoryModelTest
     private static int runsPassed;
 
     private static HazelcastInstance hazelcast;
+    /** One service per engine, on the one member: each keeps its records apart from the other's. */
+    private static final Map<Engine, HazelcastInventoryService> SERVICES = new EnumMap<>(Engine.class);
     private static HazelcastInventoryService service;
-    private static IMap<StockKey, StockRecord> stockMap;
-    private static IMap<String, ReservationRecord> reservationMap;
+    private static GridTable<StockKey, StockRecord> stockMap;
+    private static GridTable<String, ReservationRecord> reservationMap;
 
     @BeforeAll
     static void startMember()
     {
         hazelcast = Hazelcast.newHazelcastInstance(GridConfig.memberConfig(
             "model-" + ProcessHandle.current().pid() + "-" + System.nanoTime(), "127.0.0.1", 16701));
-        service = new HazelcastInventoryService(hazelcast, 4, 1_000, RETENTION_MS);
-        service.restore(new RecoveredState(List.of(), List.of()));
-        stockMap = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP);
-        reservationMap = hazelcast.getMap(HazelcastInventoryService.RESERVATIONS_MAP);
+        for (final Engine engine : Engine.values())
+        {
+            final HazelcastInventoryService s = new HazelcastInventoryService(hazelcast, engine, 4, 1_000,
+                RETENTION_MS);
+            s.restore(new RecoveredState(List.of(), List.of()));
+            SERVICES.put(engine, s);
+        }
     }
 
     @AfterAll
     static void stopMember()
     {
-        if (service != null)
-        {
-            service.close();
-        }
+        SERVICES.values().forEach(HazelcastInventoryService::close);
         if (hazelcast != null)
         {
             hazelcast.shutdown();
         }
         System.out.println("model test reached: " + REACHED);
-        if (runsPassed == CI_SEEDS.length && STEPS >= 300)
+        if (runsPassed == CI_SEEDS.length * Engine.values().length && STEPS >= 300)
         {
             assertThat(REACHED).as("paths reached by the CI seeds").containsKeys(MUST_REACH.toArray(String[]::new));
         }
     }
 
-    static LongStream seeds()
+    /** Every seed on every engine ({@code -Dstockgrid.model.engine=imap|partition} runs one engine). */
+    static Stream<Arguments> runs()
     {
         final String one = System.getProperty("stockgrid.model.seed");
-        return one == null || one.isBlank() ? LongStream.of(CI_SEEDS) : LongStream.of(Long.parseLong(one.trim()));
+        final long[] seeds = one == null || one.isBlank() ? CI_SEEDS : new long[] {Long.parseLong(one.trim())};
+        final String engine = System.getProperty("stockgrid.model.engine");
+        final List<Engine> engines = engine == null || engine.isBlank() ? List.of(Engine.values()) :
+            List.of(Engine.parse(engine));
+        return engines.stream().flatMap(e -> LongStream.of(seeds).mapToObj(seed -> Arguments.of(e, seed)));
     }
 
-    @ParameterizedTest(name = "seed {0}")
-    @MethodSource("seeds")
-    void shouldAnswerAndRecoverExactlyAsTheSequentialModel(final long seed, @TempDir final Path dataDir)
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("runs")
+    void shouldAnswerAndRecoverExactlyAsTheSequentialModel(final Engine engine, final long seed,
+        @TempDir final Path dataDir)
     {
+        service = SERVICES.get(engine);
+        stockMap = service.stockTable();
+        reservationMap = service.reservationTable();
         stockMap.clear();
         reservationMap.clear();
-        hazelcast.getMap(HazelcastInventoryService.LOCATIONS_MAP).clear();
+        service.locationTable().clear();
+        assertThat(stockMap).isInstanceOf(engine == Engine.PARTITION ? PartitionTable.class : MapTable.class);
         new Run(seed, STEPS, dataDir).execute();
+        if (engine == Engine.PARTITION)
+        {
+            assertThat(hazelcast.getMap(HazelcastInventoryService.STOCK_MAP).size()).as("no IMap use").isZero();
+            assertThat(PartitionStore.of(hazelcast).recordsHeld()).as("records in the partition store").isPositive();
+        }
     }
 
     // =========================================================================================================
@@ -925,7 +943,7 @@ class InventoryModelTest
                 }
             }
             expect("stock keys with a hold expiring by " + (cutoffMs - START_MS), expectedKeys,
-                new HashSet<>(stockMap.keySet(Predicates.lessEqual("earliestExpiryMs", cutoffMs))));
+                new HashSet<>(stockMap.keysAtMost("earliestExpiryMs", cutoffMs)));
             final Set<String> expectedIds = new HashSet<>();
             for (final ReservationState s : model.reservations.values())
             {
@@ -935,7 +953,7 @@ class InventoryModelTest
                 }
             }
             expect("reservations held until " + (cutoffMs - START_MS), expectedIds,
-                new HashSet<>(reservationMap.keySet(Predicates.lessEqual("heldUntilMs", cutoffMs))));
+                new HashSet<>(reservationMap.keysAtMost("heldUntilMs", cutoffMs)));
         }
 
         private void checkGridState()

@@ -1,0 +1,253 @@
+package io.stockgrid.grid;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.ConfigAccessor;
+import com.hazelcast.config.ServiceConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.partition.MigrationAwareService;
+import com.hazelcast.internal.partition.MigrationEndpoint;
+import com.hazelcast.internal.partition.PartitionMigrationEvent;
+import com.hazelcast.internal.partition.PartitionReplicationEvent;
+import com.hazelcast.internal.services.ManagedService;
+import com.hazelcast.internal.services.SplitBrainProtectionAwareService;
+import com.hazelcast.spi.impl.NodeEngine;
+import com.hazelcast.spi.impl.operationservice.Operation;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The Stockgrid partition service (the {@code partition} engine): grid records kept in per-partition containers of
+ * this member, on Hazelcast's SPI. Hazelcast still does membership, the partition table, partition threads,
+ * synchronous backups (our operations are {@code BackupAwareOperation}s), migration (this class is a
+ * {@link MigrationAwareService}: a partition's containers travel in one {@link StoreReplicationOperation}) and
+ * split-brain protection (mutating operations are checked against the quorum rule). Stockgrid writes no replication
+ * protocol of its own.
+ * <p>
+ * Registered in the member's configuration before it starts ({@link #register}); tables are found by name.
+ * A container is touched only on its partition's thread.
+ * <p>
+ * These interfaces are internal to Hazelcast and may move in any minor release: the version is pinned in the pom
+ * and {@code PartitionStoreContractTest} fails loudly when what we rely on changes.
+ */
+public final class PartitionStore implements ManagedService, MigrationAwareService, SplitBrainProtectionAwareService
+{
+    public static final String SERVICE_NAME = "stockgrid:partition-store";
+
+    private final Map<String, StoreTable.Spec> specs = new HashMap<>();
+    private final List<String> tableNames;
+    private final int backupCount;
+    private final String quorumRule;
+    private volatile NodeEngine nodeEngine;
+    /** Per partition, per table (in {@link #tableNames} order). */
+    private volatile StoreTable[][] partitions;
+
+    /**
+     * @param backupCount synchronous backups of every operation.
+     * @param quorumRule  the split-brain protection rule mutations are checked against, or null for none.
+     */
+    PartitionStore(final List<StoreTable.Spec> tables, final int backupCount, final String quorumRule)
+    {
+        for (final StoreTable.Spec spec : tables)
+        {
+            if (specs.put(spec.name(), spec) != null)
+            {
+                throw new IllegalArgumentException("table " + spec.name() + " defined twice");
+            }
+        }
+        this.tableNames = tables.stream().map(StoreTable.Spec::name).toList();
+        this.backupCount = backupCount;
+        this.quorumRule = quorumRule;
+    }
+
+    /** Adds the service to a member's configuration (before the member starts). */
+    static void register(final Config config, final PartitionStore store)
+    {
+        ConfigAccessor.getServicesConfig(config).addServiceConfig(new ServiceConfig().setEnabled(true)
+            .setName(SERVICE_NAME).setImplementation(store));
+    }
+
+    /** The service of a running member. */
+    static PartitionStore of(final HazelcastInstance hazelcast)
+    {
+        final ServiceConfig config = ConfigAccessor.getServicesConfig(hazelcast.getConfig())
+            .getServiceConfig(SERVICE_NAME);
+        if (config == null || !(config.getImplementation() instanceof PartitionStore store))
+        {
+            throw new IllegalStateException("the member was started without the Stockgrid partition service");
+        }
+        return store;
+    }
+
+    @Override
+    public void init(final NodeEngine nodeEngine, final Properties properties)
+    {
+        this.nodeEngine = nodeEngine;
+        this.partitions = emptyPartitions(nodeEngine.getPartitionService().getPartitionCount());
+    }
+
+    private StoreTable[][] emptyPartitions(final int count)
+    {
+        final StoreTable[][] fresh = new StoreTable[count][];
+        for (int p = 0; p < count; p++)
+        {
+            fresh[p] = emptyTables();
+        }
+        return fresh;
+    }
+
+    private StoreTable[] emptyTables()
+    {
+        final StoreTable[] tables = new StoreTable[tableNames.size()];
+        for (int t = 0; t < tables.length; t++)
+        {
+            tables[t] = new StoreTable(specs.get(tableNames.get(t)));
+        }
+        return tables;
+    }
+
+    NodeEngine nodeEngine()
+    {
+        final NodeEngine engine = nodeEngine;
+        if (engine == null)
+        {
+            throw new IllegalStateException("the Stockgrid partition service is not started");
+        }
+        return engine;
+    }
+
+    int backupCount()
+    {
+        return backupCount;
+    }
+
+    int partitionCount()
+    {
+        return partitions.length;
+    }
+
+    /** The partition of a key: a fixed function of its {@code hashCode}, the same on every member of a build. */
+    int partitionOf(final Object key)
+    {
+        final int h = key.hashCode() * 0x9E3779B9;
+        return Math.floorMod(h ^ (h >>> 16), partitions.length);
+    }
+
+    int tableIndex(final String table)
+    {
+        final int index = tableNames.indexOf(table);
+        if (index < 0)
+        {
+            throw new IllegalArgumentException("no table " + table + " (tables: " + tableNames + ")");
+        }
+        return index;
+    }
+
+    StoreTable table(final int partitionId, final int tableIndex)
+    {
+        return partitions[partitionId][tableIndex];
+    }
+
+    StoreTable[] tables(final int partitionId)
+    {
+        return partitions[partitionId];
+    }
+
+    List<String> tableNames()
+    {
+        return tableNames;
+    }
+
+    /** Replaces a partition's containers (a replica arriving by migration). Partition thread only. */
+    void replace(final int partitionId, final StoreTable[] tables)
+    {
+        partitions[partitionId] = tables;
+    }
+
+    StoreTable[] newTables()
+    {
+        return emptyTables();
+    }
+
+    private void clearPartition(final int partitionId)
+    {
+        partitions[partitionId] = emptyTables();
+    }
+
+    @Override
+    public void reset()
+    {
+        // This member merges into the larger side after a split: what it holds was never acknowledged there (the
+        // minority refused mutations); the larger side's replicas arrive by migration.
+        final StoreTable[][] current = partitions;
+        if (current != null)
+        {
+            partitions = emptyPartitions(current.length);
+        }
+    }
+
+    @Override
+    public void shutdown(final boolean terminate)
+    {
+        reset();
+    }
+
+    @Override
+    public Operation prepareReplicationOperation(final PartitionReplicationEvent event)
+    {
+        if (event.getReplicaIndex() > backupCount)
+        {
+            return null;
+        }
+        final StoreTable[] tables = partitions[event.getPartitionId()];
+        // Sent even when empty: the destination replica is replaced whole, never merged with what it held.
+        return new StoreReplicationOperation(nodeEngine(), tableNames, tables);
+    }
+
+    @Override
+    public void beforeMigration(final PartitionMigrationEvent event)
+    {
+    }
+
+    @Override
+    public void commitMigration(final PartitionMigrationEvent event)
+    {
+        if (event.getMigrationEndpoint() == MigrationEndpoint.SOURCE
+            && (event.getNewReplicaIndex() == -1 || event.getNewReplicaIndex() > backupCount))
+        {
+            clearPartition(event.getPartitionId());
+        }
+    }
+
+    @Override
+    public void rollbackMigration(final PartitionMigrationEvent event)
+    {
+        if (event.getMigrationEndpoint() == MigrationEndpoint.DESTINATION
+            && (event.getCurrentReplicaIndex() == -1 || event.getCurrentReplicaIndex() > backupCount))
+        {
+            clearPartition(event.getPartitionId());
+        }
+    }
+
+    @Override
+    public String getSplitBrainProtectionName(final String name)
+    {
+        return quorumRule;
+    }
+
+    /** Records of every table in the partitions this member holds (primary and backup replicas): for metrics. */
+    long recordsHeld()
+    {
+        long n = 0;
+        for (final StoreTable[] tables : partitions)
+        {
+            for (final StoreTable table : tables)
+            {
+                n += table.size();
+            }
+        }
+        return n;
+    }
+}

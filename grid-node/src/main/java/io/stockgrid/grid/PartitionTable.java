@@ -1,0 +1,249 @@
+package io.stockgrid.grid;
+
+import com.hazelcast.internal.partition.IPartitionService;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.spi.impl.operationservice.Operation;
+import com.hazelcast.spi.impl.operationservice.OperationService;
+import com.hazelcast.spi.impl.operationservice.impl.InvocationFuture;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A {@link GridTable} kept by the {@link PartitionStore} (the {@code partition} engine). A batch becomes one
+ * {@link StoreApplyOperation} per partition it touches, carrying every command for that partition; reads and scans
+ * are {@link StoreQueryOperation}s.
+ */
+final class PartitionTable<K, V> implements GridTable<K, V>
+{
+    private final PartitionStore store;
+    private final String name;
+
+    PartitionTable(final PartitionStore store, final String name)
+    {
+        this.store = store;
+        this.name = name;
+        store.tableIndex(name); // fails now, not at the first call, if there is no such table
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    private OperationService operations()
+    {
+        return store.nodeEngine().getOperationService();
+    }
+
+    private <E> InvocationFuture<E> invoke(final Operation op, final int partitionId)
+    {
+        return operations().invokeOnPartitionAsync(PartitionStore.SERVICE_NAME, op, partitionId);
+    }
+
+    /** Keys grouped by partition, each with its processors. */
+    private final class Grouped
+    {
+        final Map<Integer, List<Object>> keys = new HashMap<>();
+        final Map<Integer, List<EntryProcessor<Object, Object, Object>[]>> processors = new HashMap<>();
+
+        void add(final Object key, final EntryProcessor<Object, Object, Object>[] onKey)
+        {
+            final int partition = store.partitionOf(key);
+            keys.computeIfAbsent(partition, p -> new ArrayList<>()).add(key);
+            processors.computeIfAbsent(partition, p -> new ArrayList<>()).add(onKey);
+        }
+
+        /**
+         * Sends one operation per partition and waits for every one of them to end before answering or throwing: a
+         * caller that compensates after a failure must not race an operation of the same batch still being retried.
+         */
+        @SuppressWarnings("unchecked")
+        void run(final ResultSink sink)
+        {
+            final List<Integer> partitions = new ArrayList<>(keys.keySet());
+            final List<InvocationFuture<ArrayList<ArrayList<Object>>>> futures = new ArrayList<>(partitions.size());
+            for (final int partition : partitions)
+            {
+                final List<Object> onPartition = keys.get(partition);
+                final StoreApplyOperation op = new StoreApplyOperation(name, onPartition.toArray(),
+                    processors.get(partition).toArray(new EntryProcessor[0][]));
+                futures.add(invoke(op, partition));
+            }
+            RuntimeException failure = null;
+            for (int i = 0; i < futures.size(); i++)
+            {
+                try
+                {
+                    final ArrayList<ArrayList<Object>> results = futures.get(i).joinInternal();
+                    final List<Object> onPartition = keys.get(partitions.get(i));
+                    for (int k = 0; k < onPartition.size(); k++)
+                    {
+                        sink.accept(onPartition.get(k), results.get(k));
+                    }
+                }
+                catch (final RuntimeException ex)
+                {
+                    failure = failure == null ? ex : failure;
+                }
+            }
+            if (failure != null)
+            {
+                throw failure;
+            }
+        }
+    }
+
+    private interface ResultSink
+    {
+        void accept(Object key, ArrayList<Object> results);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R> Map<K, ArrayList<R>> applyBatch(final Map<K, List<JournaledProcessor<K, V, R>>> byKey)
+    {
+        final Grouped grouped = new Grouped();
+        for (final Map.Entry<K, List<JournaledProcessor<K, V, R>>> e : byKey.entrySet())
+        {
+            grouped.add(e.getKey(), e.getValue().toArray(new EntryProcessor[0]));
+        }
+        final Map<K, ArrayList<R>> results = new HashMap<>(byKey.size() * 2);
+        grouped.run((key, r) -> results.put((K)key, (ArrayList<R>)(ArrayList<?>)r));
+        return results;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R> R executeOnKey(final K key, final EntryProcessor<K, V, R> processor)
+    {
+        final InvocationFuture<ArrayList<ArrayList<Object>>> future =
+            invoke(single(key, processor), store.partitionOf(key));
+        final ArrayList<ArrayList<Object>> results = future.joinInternal();
+        return (R)results.get(0).get(0);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R> CompletionStage<R> submitToKey(final K key, final EntryProcessor<K, V, R> processor)
+    {
+        final InvocationFuture<ArrayList<ArrayList<Object>>> future =
+            invoke(single(key, processor), store.partitionOf(key));
+        return future.thenApply(results -> (R)results.get(0).get(0));
+    }
+
+    @SuppressWarnings("unchecked")
+    private StoreApplyOperation single(final K key, final EntryProcessor<K, V, ?> processor)
+    {
+        return new StoreApplyOperation(name, new Object[] {key},
+            new EntryProcessor[][] {{(EntryProcessor<Object, Object, Object>)processor}});
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R> Map<K, R> executeOnKeys(final Set<K> keys, final EntryProcessor<K, V, R> processor)
+    {
+        final Grouped grouped = new Grouped();
+        for (final K key : keys)
+        {
+            grouped.add(key, new EntryProcessor[] {processor});
+        }
+        final Map<K, R> results = new HashMap<>(keys.size() * 2);
+        grouped.run((key, r) -> results.put((K)key, (R)r.get(0)));
+        return results;
+    }
+
+    @Override
+    public V get(final K key)
+    {
+        return getAll(Set.of(key)).get(key);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Map<K, V> getAll(final Set<K> keys)
+    {
+        final Map<Integer, List<Object>> byPartition = new HashMap<>();
+        for (final K key : keys)
+        {
+            byPartition.computeIfAbsent(store.partitionOf(key), p -> new ArrayList<>()).add(key);
+        }
+        final List<InvocationFuture<ArrayList<Object>>> futures = new ArrayList<>(byPartition.size());
+        for (final Map.Entry<Integer, List<Object>> e : byPartition.entrySet())
+        {
+            futures.add(invoke(StoreQueryOperation.get(name, e.getValue().toArray()), e.getKey()));
+        }
+        final Map<K, V> found = new HashMap<>(keys.size() * 2);
+        for (final InvocationFuture<ArrayList<Object>> future : futures)
+        {
+            final ArrayList<Object> pairs = future.joinInternal();
+            for (int i = 0; i < pairs.size(); i += 2)
+            {
+                found.put((K)pairs.get(i), (V)pairs.get(i + 1));
+            }
+        }
+        return found;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Set<K> keysOf(final boolean localOnly, final String attribute, final long value)
+    {
+        final IPartitionService partitions = store.nodeEngine().getPartitionService();
+        final List<InvocationFuture<ArrayList<Object>>> futures = new ArrayList<>();
+        for (int p = 0; p < store.partitionCount(); p++)
+        {
+            if (localOnly && !partitions.getPartition(p).isLocal())
+            {
+                continue;
+            }
+            futures.add(invoke(attribute == null ? StoreQueryOperation.keys(name) :
+                StoreQueryOperation.keysAtMost(name, attribute, value), p));
+        }
+        final Set<K> keys = new HashSet<>();
+        for (final InvocationFuture<ArrayList<Object>> future : futures)
+        {
+            for (final Object key : future.joinInternal())
+            {
+                keys.add((K)key);
+            }
+        }
+        return keys;
+    }
+
+    @Override
+    public Set<K> localKeySet()
+    {
+        return keysOf(true, null, 0);
+    }
+
+    @Override
+    public Set<K> localKeysAtMost(final String attribute, final long value)
+    {
+        return keysOf(true, attribute, value);
+    }
+
+    @Override
+    public Set<K> keySet()
+    {
+        return keysOf(false, null, 0);
+    }
+
+    @Override
+    public Set<K> keysAtMost(final String attribute, final long value)
+    {
+        return keysOf(false, attribute, value);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void clear()
+    {
+        executeOnKeys(keySet(), (EntryProcessor<K, V, Boolean>)(EntryProcessor<?, ?, ?>)new StoreTable.Remove());
+    }
+}

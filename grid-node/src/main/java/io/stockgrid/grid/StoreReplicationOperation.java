@@ -1,0 +1,112 @@
+package io.stockgrid.grid;
+
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.impl.HeapData;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.spi.impl.NodeEngine;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One partition's containers on their way to another replica (a migration, or a backup being filled). Built on the
+ * partition's thread, where it copies every record into serialised form at once, so later changes of the live
+ * records cannot reach it; on the destination it replaces that partition's containers whole. Records arrive without
+ * their "journaled here" mark, so the new owner journals each one whole at its first change.
+ */
+final class StoreReplicationOperation extends StoreOperation
+{
+    private List<String> tableNames;
+    /** Per table: key, record (serialised), retention deadline, repeated. */
+    private List<List<Object>> records;
+
+    StoreReplicationOperation()
+    {
+    }
+
+    StoreReplicationOperation(final NodeEngine engine, final List<String> tableNames, final StoreTable[] tables)
+    {
+        super("*");
+        this.tableNames = tableNames;
+        this.records = new ArrayList<>(tables.length);
+        final long wallMs = System.currentTimeMillis();
+        for (final StoreTable table : tables)
+        {
+            final List<Object> copy = new ArrayList<>(table.size() * 3);
+            table.forEachLiveSlot(wallMs, slot ->
+            {
+                copy.add(slot.key);
+                copy.add(engine.toData(slot.value));
+                copy.add(slot.retainUntilMs);
+            });
+            records.add(copy);
+        }
+    }
+
+    @Override
+    public void run()
+    {
+        final PartitionStore store = store();
+        final NodeEngine engine = getNodeEngine();
+        final StoreTable[] fresh = store.newTables();
+        for (int t = 0; t < tableNames.size(); t++)
+        {
+            final StoreTable table = fresh[store.tableIndex(tableNames.get(t))];
+            final List<Object> copy = records.get(t);
+            for (int i = 0; i < copy.size(); i += 3)
+            {
+                table.put(copy.get(i), engine.toObject(copy.get(i + 1)), (Long)copy.get(i + 2));
+            }
+        }
+        store.replace(getPartitionId(), fresh);
+    }
+
+    @Override
+    public int getClassId()
+    {
+        return GridSerializers.STORE_REPLICATION;
+    }
+
+    @Override
+    protected void writeInternal(final ObjectDataOutput out) throws IOException
+    {
+        super.writeInternal(out);
+        out.writeInt(tableNames.size());
+        for (int t = 0; t < tableNames.size(); t++)
+        {
+            out.writeString(tableNames.get(t));
+            final List<Object> copy = records.get(t);
+            out.writeInt(copy.size() / 3);
+            for (int i = 0; i < copy.size(); i += 3)
+            {
+                out.writeObject(copy.get(i));
+                out.writeByteArray(((Data)copy.get(i + 1)).toByteArray());
+                out.writeLong((Long)copy.get(i + 2));
+            }
+        }
+    }
+
+    @Override
+    protected void readInternal(final ObjectDataInput in) throws IOException
+    {
+        super.readInternal(in);
+        final int tables = in.readInt();
+        tableNames = new ArrayList<>(tables);
+        records = new ArrayList<>(tables);
+        for (int t = 0; t < tables; t++)
+        {
+            tableNames.add(in.readString());
+            final int count = in.readInt();
+            final List<Object> copy = new ArrayList<>(count * 3);
+            for (int i = 0; i < count; i++)
+            {
+                copy.add(in.readObject());
+                copy.add(new HeapData(in.readByteArray()));
+                copy.add(in.readLong());
+            }
+            records.add(copy);
+        }
+    }
+}
