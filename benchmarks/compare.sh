@@ -31,6 +31,7 @@ Usage: benchmarks/compare.sh [options] [-- extra generator flags]
   --node-jfr        record a JFR profile of the node (DIR/node.jfr)
   --node-java-opts "OPTS"  JVM options of the node (default "-XX:+UseG1GC -XX:MaxGCPauseMillis=5
                     -XX:MaxTenuringThreshold=0", as docs/operations.md recommends)
+  --node-args "ARGS"  extra node settings, e.g. "--engine partition" (default none)
   --rebuild         build the jars even if they exist
   -h, --help        this text
 Anything after -- is passed to both generator runs (see: java -jar benchmarks/target/stockgrid-bench.jar --help).
@@ -50,6 +51,7 @@ OUT="$ROOT/benchmarks/target/compare-$(date -u +%Y%m%d-%H%M%S)"
 NODE_JFR=false
 NODE_JAVA_OPTS="-XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:MaxTenuringThreshold=0"
 REBUILD=false
+NODE_ARGS=""
 ROUNDS=1
 EXTRA=()
 while [ $# -gt 0 ]; do
@@ -66,6 +68,7 @@ while [ $# -gt 0 ]; do
         --node-jfr) NODE_JFR=true; shift ;;
         --node-java-opts) NODE_JAVA_OPTS="$2"; shift 2 ;;
         --rounds) ROUNDS="$2"; shift 2 ;;
+        --node-args) NODE_ARGS="$2"; shift 2 ;;
         --rebuild) REBUILD=true; shift ;;
         -h|--help) usage; exit 0 ;;
         --) shift; EXTRA=("$@"); break ;;
@@ -183,9 +186,10 @@ JAVA_NODE=(java $NODE_JAVA_OPTS -Dorg.slf4j.simpleLogger.log.stockgrid.requests=
 if [ "$NODE_JFR" = true ]; then
     JAVA_NODE+=("-XX:StartFlightRecording=filename=$OUT/node.jfr,settings=profile,dumponexit=true")
 fi
+# shellcheck disable=SC2086  # NODE_ARGS is split into settings on purpose
 "${JAVA_NODE[@]}" -jar "$NODE_JAR" --http-port "$HTTP_PORT" --binary-port "$BINARY_PORT" --data-dir "$WORK/node" \
     --member-port "$MEMBER_PORT" \
-    --cluster-name "compare-$$" >"$OUT/node.log" 2>&1 &
+    --cluster-name "compare-$$" $NODE_ARGS >"$OUT/node.log" 2>&1 &
 NODE_PID=$!
 ready=false
 for _ in $(seq 1 300); do

@@ -44,6 +44,7 @@ public final class GridSerializers implements DataSerializableFactory
     static final int STORE_QUERY = 42;
     static final int STORE_REPLICATION = 43;
     static final int STORE_REMOVE = 44;
+    static final int STORE_DIGEST = 45;
 
     @Override
     public IdentifiedDataSerializable create(final int typeId)
@@ -82,6 +83,7 @@ public final class GridSerializers implements DataSerializableFactory
             case STORE_QUERY -> new StoreQueryOperation();
             case STORE_REPLICATION -> new StoreReplicationOperation();
             case STORE_REMOVE -> new StoreTable.Remove();
+            case STORE_DIGEST -> new StoreDigestOperation();
             default -> null;
         };
     }

@@ -20,6 +20,9 @@ interface GridTable<K, V>
 {
     String name();
 
+    /** The partition that holds {@code key} (the engines partition keys differently). */
+    int partitionOf(K key);
+
     /**
      * Runs each key's processors in order, with one grid operation per partition, and answers each key's results in
      * the same order. Throws if any partition's operation failed (after every operation has ended).

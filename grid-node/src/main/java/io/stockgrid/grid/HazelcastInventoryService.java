@@ -144,7 +144,7 @@ public final class HazelcastInventoryService implements InventoryService
         this.settler = new SettleBatcher(stock, reservations, SETTLE_APPLIERS, maxQueued);
     }
 
-    private static <K, V> GridTable<K, V> table(final HazelcastInstance hazelcast, final Engine engine,
+    static <K, V> GridTable<K, V> table(final HazelcastInstance hazelcast, final Engine engine,
         final String name)
     {
         return switch (engine)

@@ -1,6 +1,7 @@
 package io.stockgrid.grid;
 
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.spi.impl.AbstractDistributedObject;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 
@@ -29,6 +30,12 @@ final class MapTable<K, V> implements GridTable<K, V>
     public String name()
     {
         return map.getName();
+    }
+
+    @Override
+    public int partitionOf(final K key)
+    {
+        return ((AbstractDistributedObject<?>)map).getNodeEngine().getPartitionService().getPartitionId(key);
     }
 
     @Override

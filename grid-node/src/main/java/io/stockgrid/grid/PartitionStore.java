@@ -237,6 +237,17 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
         return quorumRule;
     }
 
+    /**
+     * The digest ({@link StoreDigestOperation}: records, hash) of one replica of a partition, read on the partition
+     * thread of the member that holds that replica.
+     */
+    long[] digest(final int partitionId, final int replicaIndex)
+    {
+        return nodeEngine().getOperationService()
+            .createInvocationBuilder(SERVICE_NAME, new StoreDigestOperation(), partitionId)
+            .setReplicaIndex(replicaIndex).<long[]>invoke().joinInternal();
+    }
+
     /** Records of every table in the partitions this member holds (primary and backup replicas): for metrics. */
     long recordsHeld()
     {

@@ -37,6 +37,12 @@ final class PartitionTable<K, V> implements GridTable<K, V>
         return name;
     }
 
+    @Override
+    public int partitionOf(final K key)
+    {
+        return store.partitionOf(key);
+    }
+
     private OperationService operations()
     {
         return store.nodeEngine().getOperationService();

@@ -5,7 +5,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IndeterminateOperationStateException;
 import com.hazelcast.instance.impl.DefaultNodeContext;
 import com.hazelcast.instance.impl.HazelcastInstanceFactory;
-import com.hazelcast.map.IMap;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.test.SplitBrainTestSupport;
 import com.hazelcast.test.TestHazelcastInstanceFactory;
@@ -14,7 +13,8 @@ import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.RecoveredState;
 import io.stockgrid.ingest.ReservationOutcome;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A batch applied through {@link GridBatch} is answered only once its synchronous backup has acknowledged it. With the
+ * A batch applied through either engine ({@link GridBatch} for IMaps, {@link StoreApplyOperation} for the partition
+ * service) is answered only once its synchronous backup has acknowledged it. With the
  * backup member unreachable (but still in the member list, as in the first seconds of a split) the call must fail
  * as indeterminate, not report success: Hazelcast's own multi-key operation declares its backups asynchronous and
  * answers at once, which let a cut-off member acknowledge reservations the rest of the cluster never received.
@@ -42,37 +43,50 @@ class GridBatchBackupTest
         members.forEach(HazelcastInstance::shutdown);
     }
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void aBatchWhoseBackupCannotBeReachedFailsInsteadOfBeingAcknowledged() throws Exception
+    void aBatchWhoseBackupCannotBeReachedFailsInsteadOfBeingAcknowledged(final Engine engine) throws Exception
     {
         startTwoMembers();
         final HazelcastInstance a = members.get(0);
         final HazelcastInstance b = members.get(1);
-        final IMap<StockKey, StockRecord> stock = a.getMap(HazelcastInventoryService.STOCK_MAP);
+        final GridTable<StockKey, StockRecord> stock =
+            HazelcastInventoryService.table(a, engine, HazelcastInventoryService.STOCK_MAP);
 
         // Reachable backup: the batch is applied, and B (the backup) has the change as soon as the call returns.
-        final StockKey reachable = keyOwnedBy(a, "OK");
-        final Map<StockKey, ArrayList<KeyResult>> applied = GridBatch.apply(stock,
+        final StockKey reachable = keyOwnedBy(a, stock, "OK");
+        final Map<StockKey, ArrayList<KeyResult>> applied = stock.applyBatch(
             Map.of(reachable, List.of(new StockProcessors.SetStock(7, 0))));
         assertThat(applied).containsKey(reachable);
-        assertThat(a.getMap(HazelcastInventoryService.STOCK_MAP).getLocalMapStats().getOwnedEntryCount())
-            .isEqualTo(1);
-        assertThat(b.getMap(HazelcastInventoryService.STOCK_MAP).getLocalMapStats().getBackupEntryCount())
-            .as("B holds the backup when the call returns").isEqualTo(1);
+        if (engine == Engine.IMAP)
+        {
+            assertThat(a.getMap(HazelcastInventoryService.STOCK_MAP).getLocalMapStats().getOwnedEntryCount())
+                .isEqualTo(1);
+            assertThat(b.getMap(HazelcastInventoryService.STOCK_MAP).getLocalMapStats().getBackupEntryCount())
+                .as("B holds the backup when the call returns").isEqualTo(1);
+        }
+        else
+        {
+            final int partition = stock.partitionOf(reachable);
+            final long[] primary = PartitionStore.of(a).digest(partition, 0);
+            assertThat(primary[0]).isEqualTo(1);
+            assertThat(PartitionStore.of(a).digest(partition, 1)).as("B holds the backup when the call returns")
+                .containsExactly(primary);
+        }
 
         // A partition B owns: the operation travels to B (through the grid's serialisers) and is answered from there.
-        final StockKey remote = keyOwnedBy(b, "REMOTE");
-        final Map<StockKey, ArrayList<KeyResult>> remoteApplied = GridBatch.apply(stock,
+        final StockKey remote = keyOwnedBy(b, stock, "REMOTE");
+        final Map<StockKey, ArrayList<KeyResult>> remoteApplied = stock.applyBatch(
             Map.of(remote, List.of(new StockProcessors.SetStock(3, 0))));
         assertThat(remoteApplied.get(remote)).hasSize(1);
-        assertThat(b.getMap(HazelcastInventoryService.STOCK_MAP).getLocalMapStats().getOwnedEntryCount())
-            .isEqualTo(1);
+        assertThat(remoteApplied.get(remote).get(0).onHand()).isEqualTo(3);
+        assertThat(stock.get(remote).onHand()).isEqualTo(3);
 
         // Unreachable backup: B is still a member, but nothing gets through.
-        final StockKey cutOff = keyOwnedBy(a, "CUT");
+        final StockKey cutOff = keyOwnedBy(a, stock, "CUT");
         SplitBrainTestSupport.blockCommunicationBetween(a, b);
-        assertThatThrownBy(() -> GridBatch.apply(stock, Map.of(cutOff, List.of(new StockProcessors.SetStock(5, 0)))))
+        assertThatThrownBy(() -> stock.applyBatch(Map.of(cutOff, List.of(new StockProcessors.SetStock(5, 0)))))
             .as("a change whose backup never acknowledged is not reported as applied")
             .isInstanceOf(IndeterminateOperationStateException.class);
         assertThat(a.getCluster().getMembers()).as("B was still a member when A gave up").hasSize(2);
@@ -110,25 +124,24 @@ class GridBatchBackupTest
      * partitions must not be answered HELD (with Hazelcast's own multi-key operation it was, and the majority side
      * of a split never had it).
      */
-    @Test
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void aReservationWhoseBackupCannotBeReachedIsNotAnsweredHeld() throws Exception
+    void aReservationWhoseBackupCannotBeReachedIsNotAnsweredHeld(final Engine engine) throws Exception
     {
         startTwoMembers();
         final HazelcastInstance a = members.get(0);
         final HazelcastInstance b = members.get(1);
-        final HazelcastInventoryService service = new HazelcastInventoryService(a, 2, 100, 3_600_000);
+        final HazelcastInventoryService service = new HazelcastInventoryService(a, engine, 2, 100, 3_600_000);
         try
         {
             service.restore(new RecoveredState(List.of(), List.of()));
-            final StockKey key = keyOwnedBy(a, "RES");
-            a.<StockKey, StockRecord>getMap(HazelcastInventoryService.STOCK_MAP).executeOnKey(key,
-                new StockProcessors.SetStock(10, 0));
+            final StockKey key = keyOwnedBy(a, service.stockTable(), "RES");
+            service.stockTable().executeOnKey(key, new StockProcessors.SetStock(10, 0));
             String id = null;
             for (int i = 0; id == null; i++)
             {
-                final Partition partition = a.getPartitionService().getPartition("cut-" + i);
-                id = partition.getOwner() != null && partition.getOwner().localMember() ? "cut-" + i : null;
+                id = ownsPartition(a, service.reservationTable().partitionOf("cut-" + i)) ? "cut-" + i : null;
             }
             final List<ReservationLine> lines = List.of(new ReservationLine(key.getSku(), key.getLocation(), 1));
 
@@ -154,16 +167,28 @@ class GridBatchBackupTest
     }
 
     /** A stock key of SKU prefix {@code prefix} whose partition {@code member} owns (so the backup is elsewhere). */
-    private static StockKey keyOwnedBy(final HazelcastInstance member, final String prefix)
+    static StockKey keyOwnedBy(final HazelcastInstance member, final GridTable<StockKey, ?> table,
+        final String prefix)
     {
         for (int i = 0; ; i++)
         {
             final StockKey key = new StockKey(prefix + "-" + i, "LOC-1");
-            final Partition partition = member.getPartitionService().getPartition(key);
-            if (partition.getOwner() != null && partition.getOwner().localMember())
+            if (ownsPartition(member, table.partitionOf(key)))
             {
                 return key;
             }
         }
+    }
+
+    static boolean ownsPartition(final HazelcastInstance member, final int partitionId)
+    {
+        for (final Partition partition : member.getPartitionService().getPartitions())
+        {
+            if (partition.getPartitionId() == partitionId)
+            {
+                return partition.getOwner() != null && partition.getOwner().localMember();
+            }
+        }
+        throw new IllegalArgumentException("no partition " + partitionId);
     }
 }

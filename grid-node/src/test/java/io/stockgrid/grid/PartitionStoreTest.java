@@ -1,0 +1,308 @@
+package io.stockgrid.grid;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.spi.impl.NodeEngineImpl;
+import com.hazelcast.test.Accessors;
+import io.stockgrid.api.ReservationLine;
+import io.stockgrid.ingest.Commands;
+import io.stockgrid.ingest.RecoveredState;
+import io.stockgrid.ingest.ReservationOutcome;
+import io.stockgrid.ingest.ReservationPhase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Stockgrid partition service in a real cluster of in-JVM members: what we rely on from Hazelcast's SPI
+ * (registration through the services config, backup-aware operations whose backups land before the answer, migration
+ * through {@code MigrationAwareService}), checked by behaviour, so a Hazelcast upgrade that moves any of it fails
+ * here first. Primary and backup of every partition must hold exactly the same state (a digest of each replica, read
+ * on its own partition thread) after a burst of real reservations, after the cluster grows 2 -> 3 and after it
+ * shrinks 3 -> 2, with reservations running all along: no unit oversold, no acknowledged reservation lost.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class PartitionStoreTest
+{
+    private static final int KEYS = 40;
+    private static final long STOCK_PER_KEY = 200;
+
+    private final List<HazelcastInstance> members = new ArrayList<>();
+    private String clusterName;
+    private int[] ports;
+
+    @AfterEach
+    void stop()
+    {
+        members.forEach(HazelcastInstance::shutdown);
+    }
+
+    @Test
+    void shouldBeRegisteredAsAHazelcastServiceWithItsOwnOperations()
+    {
+        final HazelcastInstance a = start(1);
+        final NodeEngineImpl engine = Accessors.getNodeEngineImpl(a);
+        assertThat((Object)engine.getService(PartitionStore.SERVICE_NAME)).as("found by Hazelcast under its name")
+            .isSameAs(PartitionStore.of(a));
+        assertThat(PartitionStore.of(a).partitionCount()).isEqualTo(a.getPartitionService().getPartitions().size());
+        final GridTable<StockKey, StockRecord> stock =
+            HazelcastInventoryService.table(a, Engine.PARTITION, HazelcastInventoryService.STOCK_MAP);
+        final StockKey key = new StockKey("REG", "L");
+        assertThat(stock.executeOnKey(key, new StockProcessors.SetStock(9, 1)).code())
+            .isEqualTo(KeyResult.Code.APPLIED);
+        assertThat(stock.get(key).onHand()).isEqualTo(9);
+        assertThat(a.getMap(HazelcastInventoryService.STOCK_MAP).size()).as("nothing went to an IMap").isZero();
+        assertThat(PartitionStore.of(a).recordsHeld()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepPrimaryAndBackupEqualThroughReservationsAndMigrationsUnderLoad() throws Exception
+    {
+        ports = FreePorts.loopback(3);
+        clusterName = "store-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        final HazelcastInstance a = start(0);
+        start(1);
+        awaitSafe(2);
+        final HazelcastInventoryService service = new HazelcastInventoryService(a, Engine.PARTITION, 4, 10_000,
+            3_600_000);
+        try
+        {
+            service.restore(new RecoveredState(List.of(), List.of()));
+            for (int k = 0; k < KEYS; k++)
+            {
+                service.stockTable().executeOnKey(key(k), new StockProcessors.SetStock(STOCK_PER_KEY, 0));
+            }
+            final Load load = new Load(service, 7);
+
+            load.burst(400);
+            assertReplicasEqual(a, "after a burst on two members");
+
+            final AtomicBoolean running = new AtomicBoolean(true);
+            final Thread background = new Thread(() ->
+            {
+                while (running.get())
+                {
+                    load.burst(20);
+                }
+            }, "store-test-load");
+            background.start();
+            start(2);
+            awaitSafe(3);
+            Thread.sleep(500);
+            running.set(false);
+            background.join();
+            assertReplicasEqual(a, "after growing to three members under load");
+
+            running.set(true);
+            final Thread again = new Thread(() ->
+            {
+                while (running.get())
+                {
+                    load.burst(20);
+                }
+            }, "store-test-load-2");
+            again.start();
+            members.remove(2).shutdown();
+            awaitSafe(2);
+            Thread.sleep(500);
+            running.set(false);
+            again.join();
+            assertReplicasEqual(a, "after shrinking to two members under load");
+
+            load.audit();
+            assertThat(load.held.size()).as("reservations acknowledged HELD").isGreaterThan(400);
+        }
+        finally
+        {
+            service.close();
+        }
+    }
+
+    private static StockKey key(final int k)
+    {
+        return new StockKey("MIG-" + k, "WH-1");
+    }
+
+    /** Reservations and settlements through the real service, remembering what was acknowledged. */
+    private static final class Load
+    {
+        final HazelcastInventoryService service;
+        final Random random;
+        final AtomicInteger ids = new AtomicInteger();
+        /** Acknowledged HELD (and not settled since): id -> its lines. */
+        final Map<String, List<ReservationLine>> held = new ConcurrentHashMap<>();
+        final Map<String, List<ReservationLine>> committed = new ConcurrentHashMap<>();
+
+        Load(final HazelcastInventoryService service, final long seed)
+        {
+            this.service = service;
+            this.random = new Random(seed);
+        }
+
+        void burst(final int count)
+        {
+            final List<String> sent = new ArrayList<>(count);
+            final List<java.util.concurrent.CompletableFuture<ReservationOutcome>> answers = new ArrayList<>(count);
+            for (int i = 0; i < count; i++)
+            {
+                final String id = "mig-" + ids.incrementAndGet();
+                final int first = random.nextInt(KEYS);
+                final List<ReservationLine> lines = random.nextInt(4) == 0 ?
+                    List.of(new ReservationLine(key(first).getSku(), "WH-1", 1 + random.nextInt(3)),
+                        new ReservationLine(key((first + 1) % KEYS).getSku(), "WH-1", 1)) :
+                    List.of(new ReservationLine(key(first).getSku(), "WH-1", 1 + random.nextInt(3)));
+                sent.add(id);
+                answers.add(service.reserve(new Commands.Reserve(id, lines, 3_600,
+                    null, Commands.reserveFingerprint(lines, 3_600)), System.currentTimeMillis()));
+            }
+            for (int i = 0; i < count; i++)
+            {
+                final ReservationOutcome outcome;
+                try
+                {
+                    outcome = answers.get(i).get(60, TimeUnit.SECONDS);
+                }
+                catch (final Exception failed)
+                {
+                    continue; // not acknowledged
+                }
+                if (outcome.code() == ReservationOutcome.Code.HELD)
+                {
+                    held.put(sent.get(i), outcome.state().lines());
+                }
+            }
+            // Commit a few of the held ones.
+            final List<String> toCommit = new ArrayList<>();
+            for (final String id : held.keySet())
+            {
+                if (toCommit.size() < count / 4 && random.nextBoolean())
+                {
+                    toCommit.add(id);
+                }
+            }
+            for (final String id : toCommit)
+            {
+                try
+                {
+                    final ReservationOutcome outcome = service.settle(new Commands.Settle(id,
+                        Commands.SettleAction.COMMIT), System.currentTimeMillis()).get(60, TimeUnit.SECONDS);
+                    if (outcome.code() == ReservationOutcome.Code.SETTLED)
+                    {
+                        committed.put(id, held.remove(id));
+                    }
+                }
+                catch (final Exception failed)
+                {
+                    // not acknowledged: the reservation stays in doubt and is left out of the audit below
+                    held.remove(id);
+                }
+            }
+        }
+
+        /** Every acknowledged outcome is in the grid; no key gives out more than it had. */
+        void audit()
+        {
+            final Map<StockKey, Long> heldUnits = new HashMap<>();
+            for (final Map.Entry<String, List<ReservationLine>> e : held.entrySet())
+            {
+                final ReservationRecord record = service.reservationTable().get(e.getKey());
+                assertThat(record).as("acknowledged reservation %s", e.getKey()).isNotNull();
+                assertThat(record.phase()).as("acknowledged reservation %s", e.getKey())
+                    .isEqualTo(ReservationPhase.HELD);
+                for (final ReservationLine line : e.getValue())
+                {
+                    heldUnits.merge(new StockKey(line.sku(), line.location()), line.quantity(), Long::sum);
+                }
+            }
+            for (final String id : committed.keySet())
+            {
+                assertThat(service.reservationTable().get(id).phase()).as("committed %s", id)
+                    .isEqualTo(ReservationPhase.COMMITTED);
+            }
+            for (int k = 0; k < KEYS; k++)
+            {
+                final StockRecord record = service.stockTable().get(key(k));
+                long sumOfHolds = 0;
+                for (final Map.Entry<String, StockRecord.Hold> hold : record.holds().entrySet())
+                {
+                    sumOfHolds += hold.getValue().quantity();
+                }
+                assertThat(record.reserved()).as("%s: reserved is the sum of its holds", key(k))
+                    .isEqualTo(sumOfHolds);
+                assertThat(record.reserved()).as("%s: acknowledged holds are all there", key(k))
+                    .isGreaterThanOrEqualTo(heldUnits.getOrDefault(key(k), 0L));
+                assertThat(record.reserved() + (STOCK_PER_KEY - record.onHand())).as("%s: held + committed", key(k))
+                    .isLessThanOrEqualTo(STOCK_PER_KEY);
+            }
+        }
+    }
+
+    private void assertReplicasEqual(final HazelcastInstance via, final String when)
+    {
+        final PartitionStore store = PartitionStore.of(via);
+        long records = 0;
+        for (int p = 0; p < store.partitionCount(); p++)
+        {
+            final long[] primary = store.digest(p, 0);
+            final long[] backup = store.digest(p, 1);
+            assertThat(backup).as("partition %d %s: backup digest (records, hash)", p, when).containsExactly(primary);
+            records += primary[0];
+        }
+        assertThat(records).as("records " + when).isGreaterThan(KEYS);
+    }
+
+    private HazelcastInstance start(final int index)
+    {
+        final Config config;
+        if (ports == null)
+        {
+            config = GridConfig.memberConfig("store-" + ProcessHandle.current().pid() + "-" + System.nanoTime(),
+                "127.0.0.1", FreePorts.loopback(1)[0]);
+        }
+        else
+        {
+            final List<String> all = new ArrayList<>();
+            for (final int port : ports)
+            {
+                all.add("127.0.0.1:" + port);
+            }
+            config = GridConfig.memberConfig(clusterName, "127.0.0.1", ports[index],
+                new GridConfig.Membership(all, "", "", 1));
+        }
+        final HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+        members.add(member);
+        return member;
+    }
+
+    private void awaitSafe(final int size) throws InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + 60_000;
+        while (true)
+        {
+            boolean safe = true;
+            for (final HazelcastInstance m : members)
+            {
+                safe &= m.getCluster().getMembers().size() == size && m.getPartitionService().isClusterSafe();
+            }
+            if (safe)
+            {
+                return;
+            }
+            assertThat(System.currentTimeMillis()).as("%d members, partitions in sync", size).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+}
