@@ -159,6 +159,12 @@ public final class HazelcastInventoryService implements InventoryService
         return engine;
     }
 
+    /** A copy of the stock record of (sku, location), or null: for diagnostics and tests, not the hot path. */
+    public StockRecord stockRecord(final String sku, final String location)
+    {
+        return stock.get(new StockKey(sku, location));
+    }
+
     /** The stock table (tests read the grid's state through it). */
     GridTable<StockKey, StockRecord> stockTable()
     {

@@ -252,6 +252,12 @@ public final class StockgridNode implements AutoCloseable
         return hazelcast;
     }
 
+    /** The grid service (tests and diagnostics read records through it, whichever engine keeps them). */
+    public HazelcastInventoryService service()
+    {
+        return service;
+    }
+
     /** Replaces what {@code POST /admin/drain} runs (by default {@link #close()}); main passes its SIGTERM hook's. */
     public void onDrainRequest(final Runnable action)
     {

@@ -296,7 +296,10 @@ class GridSerializersTest
 
         final List<Class<?>> expected = new ArrayList<>(List.of(StockKey.class, StockRecord.class,
             ReservationRecord.class, KeyResult.class, ReservationResult.class, BackupProcessor.class,
-            BatchProcessor.class, SyncBackupEntryOperation.class));
+            BatchProcessor.class, SyncBackupEntryOperation.class, StoreApplyOperation.class,
+            StoreBackupOperation.class, StoreQueryOperation.class, StoreReplicationOperation.class,
+            StoreDigestOperation.class));
+        expected.addAll(List.of(StoreTable.class.getDeclaredClasses()));
         expected.addAll(List.of(StockProcessors.class.getDeclaredClasses()));
         expected.addAll(List.of(ReservationProcessors.class.getDeclaredClasses()));
         expected.addAll(List.of(Locations.class.getDeclaredClasses()));

@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.DefaultNodeContext;
-import com.hazelcast.map.IMap;
 import com.hazelcast.test.HazelcastTestSupport;
 import com.hazelcast.test.SplitBrainTestSupport;
 import com.hazelcast.test.TestHazelcastInstanceFactory;
 import io.stockgrid.grid.FreePorts;
-import io.stockgrid.grid.HazelcastInventoryService;
-import io.stockgrid.grid.StockKey;
 import io.stockgrid.grid.StockRecord;
 import io.stockgrid.grid.WireFormat;
 import org.agrona.concurrent.SystemEpochClock;
@@ -548,9 +545,7 @@ class SplitBrainTest
     private static String holdsDiff(final StockgridNode node, final int k, final List<String> heldIds,
         final Map<String, Attempt> attempts)
     {
-        final IMap<StockKey, StockRecord> stock =
-            node.hazelcast().getMap(HazelcastInventoryService.STOCK_MAP);
-        final StockRecord record = stock.get(new StockKey(sku(k), LOCATION));
+        final StockRecord record = node.service().stockRecord(sku(k), LOCATION);
         final Map<String, StockRecord.Hold> holds = record == null ? Map.of() : record.holds();
         final List<String> heldWithoutHold = new ArrayList<>();
         for (final String id : heldIds)
