@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The Stockgrid partition service (the {@code partition} engine): grid records kept in per-partition containers of
@@ -43,6 +44,12 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
     private volatile NodeEngine nodeEngine;
     /** Per partition, per table (in {@link #tableNames} order). */
     private volatile StoreTable[][] partitions;
+    /**
+     * Per partition and table, the earliest time a record may be due by the table's indexed attribute, published by
+     * the partition thread (never later than the truth): the sweep skips a partition with nothing due without
+     * sending it an operation.
+     */
+    private volatile AtomicLongArray earliestIndexedMs;
 
     /**
      * @param backupCount synchronous backups of every operation.
@@ -85,7 +92,14 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
     public void init(final NodeEngine nodeEngine, final Properties properties)
     {
         this.nodeEngine = nodeEngine;
-        this.partitions = emptyPartitions(nodeEngine.getPartitionService().getPartitionCount());
+        final int count = nodeEngine.getPartitionService().getPartitionCount();
+        final AtomicLongArray earliest = new AtomicLongArray(count * tableNames.size());
+        for (int i = 0; i < earliest.length(); i++)
+        {
+            earliest.set(i, Long.MAX_VALUE);
+        }
+        this.earliestIndexedMs = earliest;
+        this.partitions = emptyPartitions(count);
     }
 
     private StoreTable[][] emptyPartitions(final int count)
@@ -93,19 +107,29 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
         final StoreTable[][] fresh = new StoreTable[count][];
         for (int p = 0; p < count; p++)
         {
-            fresh[p] = emptyTables();
+            fresh[p] = emptyTables(p);
         }
         return fresh;
     }
 
-    private StoreTable[] emptyTables()
+    private StoreTable[] emptyTables(final int partitionId)
     {
         final StoreTable[] tables = new StoreTable[tableNames.size()];
         for (int t = 0; t < tables.length; t++)
         {
-            tables[t] = new StoreTable(specs.get(tableNames.get(t)));
+            tables[t] = new StoreTable(specs.get(tableNames.get(t)), earliestIndexedMs,
+                partitionId * tableNames.size() + t);
         }
         return tables;
+    }
+
+    /**
+     * True unless the partition's table certainly has no record due by {@code value} on its indexed attribute (read
+     * without an operation; may say true when nothing is due).
+     */
+    boolean mayHaveIndexedAtMost(final int partitionId, final int tableIndex, final long value)
+    {
+        return earliestIndexedMs.get(partitionId * tableNames.size() + tableIndex) <= value;
     }
 
     NodeEngine nodeEngine()
@@ -133,6 +157,12 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
     {
         final int h = key.hashCode() * 0x9E3779B9;
         return Math.floorMod(h ^ (h >>> 16), partitions.length);
+    }
+
+    StoreTable.Spec spec(final String table)
+    {
+        tableIndex(table);
+        return specs.get(table);
     }
 
     int tableIndex(final String table)
@@ -166,14 +196,14 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
         partitions[partitionId] = tables;
     }
 
-    StoreTable[] newTables()
+    StoreTable[] newTables(final int partitionId)
     {
-        return emptyTables();
+        return emptyTables(partitionId);
     }
 
     private void clearPartition(final int partitionId)
     {
-        partitions[partitionId] = emptyTables();
+        partitions[partitionId] = emptyTables(partitionId);
     }
 
     @Override

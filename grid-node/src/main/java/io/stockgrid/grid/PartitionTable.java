@@ -24,11 +24,15 @@ final class PartitionTable<K, V> implements GridTable<K, V>
     private final PartitionStore store;
     private final String name;
 
+    private final int tableIndex;
+    private final String indexedAttribute;
+
     PartitionTable(final PartitionStore store, final String name)
     {
         this.store = store;
         this.name = name;
-        store.tableIndex(name); // fails now, not at the first call, if there is no such table
+        this.tableIndex = store.tableIndex(name); // fails now, not at the first call, if there is no such table
+        this.indexedAttribute = store.spec(name).indexedAttribute();
     }
 
     @Override
@@ -202,11 +206,16 @@ final class PartitionTable<K, V> implements GridTable<K, V>
     {
         final IPartitionService partitions = store.nodeEngine().getPartitionService();
         final List<InvocationFuture<ArrayList<Object>>> futures = new ArrayList<>();
+        final boolean indexed = attribute != null && attribute.equals(indexedAttribute);
         for (int p = 0; p < store.partitionCount(); p++)
         {
             if (localOnly && !partitions.getPartition(p).isLocal())
             {
                 continue;
+            }
+            if (indexed && localOnly && !store.mayHaveIndexedAtMost(p, tableIndex, value))
+            {
+                continue; // nothing there is due (the sweep's every-200-ms case: most partitions)
             }
             futures.add(invoke(attribute == null ? StoreQueryOperation.keys(name) :
                 StoreQueryOperation.keysAtMost(name, attribute, value), p));

@@ -5,13 +5,14 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 import java.io.IOException;
-import java.util.Objects;
 
 /** The grid key of one (sku, location) ATP record; its serialised form decides the partition. */
 public final class StockKey implements IdentifiedDataSerializable
 {
     private String sku;
     private String location;
+    /** {@code 31 * (31 + sku.hashCode()) + location.hashCode()} (what {@code Objects.hash} gives), computed once. */
+    private transient int hash;
 
     public StockKey()
     {
@@ -62,13 +63,21 @@ public final class StockKey implements IdentifiedDataSerializable
     @Override
     public boolean equals(final Object o)
     {
-        return o instanceof StockKey k && sku.equals(k.sku) && location.equals(k.location);
+        return o instanceof StockKey k && hashCode() == k.hashCode() && sku.equals(k.sku) && location.equals(k.location);
     }
 
     @Override
     public int hashCode()
     {
-        return Objects.hash(sku, location);
+        // The same value Objects.hash(sku, location) gives (the partition engine places keys by it), without its
+        // varargs array, computed once per key object.
+        int h = hash;
+        if (h == 0)
+        {
+            h = 31 * (31 + sku.hashCode()) + location.hashCode();
+            hash = h;
+        }
+        return h;
     }
 
     @Override

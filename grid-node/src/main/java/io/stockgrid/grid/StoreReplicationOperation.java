@@ -50,7 +50,7 @@ final class StoreReplicationOperation extends StoreOperation
     {
         final PartitionStore store = store();
         final NodeEngine engine = getNodeEngine();
-        final StoreTable[] fresh = store.newTables();
+        final StoreTable[] fresh = store.newTables(getPartitionId());
         for (int t = 0; t < tableNames.size(); t++)
         {
             final StoreTable table = fresh[store.tableIndex(tableNames.get(t))];

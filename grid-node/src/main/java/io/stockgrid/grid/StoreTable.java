@@ -1,19 +1,20 @@
 package io.stockgrid.grid;
 
 import com.hazelcast.map.ExtendedMapEntry;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BiConsumer;
 import java.util.function.ToLongFunction;
 
 /**
  * One table's records in one partition of the {@link PartitionStore}: the live record objects by key, each with its
- * retention deadline, and an optional sorted index over one long attribute (the expiry sweep's
+ * retention deadline, and an optional expiry wheel over one long attribute (the expiry sweep's
  * {@code heldUntilMs}). Touched only on the partition's thread (operations, migration), so it takes no locks.
  * <p>
  * Records whose retention ended are forgotten lazily: a lookup that finds one removes it, and
@@ -23,7 +24,7 @@ import java.util.function.ToLongFunction;
  */
 final class StoreTable
 {
-    /** What one table stores: its name, the long attributes queries may name, and the one kept in a sorted index. */
+    /** What one table stores: its name, the long attributes queries may name, and the one kept in the wheel. */
     record Spec(String name, Map<String, ToLongFunction<Object>> attributes, String indexedAttribute)
     {
         Spec
@@ -51,32 +52,63 @@ final class StoreTable
     static final class Slot
     {
         final Object key;
-        final long seq;
         Object value;
         long retainUntilMs = Long.MAX_VALUE;
+        /** The indexed attribute's value at the last {@code setValue}; MAX_VALUE: not in the index. */
         long indexed = Long.MAX_VALUE;
+        /** Removed from the table: the expiry wheel drops it when it meets it. */
+        boolean removed;
+        /** The wheel scan that last listed this slot (a slot may sit in one bucket twice). */
+        long listedBy;
 
-        Slot(final Object key, final long seq)
+        Slot(final Object key)
         {
             this.key = key;
-            this.seq = seq;
         }
     }
 
-    private static final Comparator<Slot> BY_INDEXED =
-        Comparator.<Slot>comparingLong(s -> s.indexed).thenComparingLong(s -> s.seq);
+    /** Width of one bucket of the expiry wheel. */
+    static final long BUCKET_MS = 1_000;
 
     private final Spec spec;
     private final HashMap<Object, Slot> slots = new HashMap<>();
-    private final TreeSet<Slot> index;
+    /**
+     * The expiry wheel over the indexed attribute: bucket (value / {@link #BUCKET_MS}) -> the slots put there. A slot
+     * is added to its bucket when its indexed value changes and never removed on the spot: a scan drops the entries
+     * whose slot has moved on or is gone. Adding is O(1) with no tree to rebalance (a sorted tree here cost about a
+     * sixth of the partition threads' time under load).
+     */
+    private final Long2ObjectHashMap<ArrayList<Slot>> wheel;
     private final ToLongFunction<Object> indexGetter;
-    private long nextSeq;
+    /** No bucket before this one holds a slot. */
+    private long earliestBucket = Long.MAX_VALUE;
+    private long scans;
+
+    /** Where {@link #earliestIndexedMs()} is published for other threads, and at which index (null: not published). */
+    private final AtomicLongArray published;
+    private final int publishedAt;
 
     StoreTable(final Spec spec)
     {
+        this(spec, null, 0);
+    }
+
+    StoreTable(final Spec spec, final AtomicLongArray published, final int publishedAt)
+    {
         this.spec = spec;
-        this.index = spec.indexedAttribute() == null ? null : new TreeSet<>(BY_INDEXED);
+        this.published = published;
+        this.publishedAt = publishedAt;
+        this.wheel = spec.indexedAttribute() == null ? null : new Long2ObjectHashMap<>();
         this.indexGetter = spec.indexedAttribute() == null ? null : spec.attributes().get(spec.indexedAttribute());
+    }
+
+    /**
+     * The earliest time any record of this table may be due by its indexed attribute (MAX_VALUE: none); never later
+     * than the truth. Read by the sweep, without an operation, to skip partitions with nothing due.
+     */
+    long earliestIndexedMs()
+    {
+        return earliestBucket == Long.MAX_VALUE ? Long.MAX_VALUE : earliestBucket * BUCKET_MS;
     }
 
     Spec spec()
@@ -106,7 +138,7 @@ final class StoreTable
         Slot slot = slots.get(key);
         if (slot == null)
         {
-            slot = new Slot(key, nextSeq++);
+            slot = new Slot(key);
             slots.put(key, slot);
         }
         slot.value = value;
@@ -117,15 +149,13 @@ final class StoreTable
     private void remove(final Slot slot)
     {
         slots.remove(slot.key);
-        if (index != null && slot.indexed != Long.MAX_VALUE)
-        {
-            index.remove(slot);
-        }
+        slot.removed = true;
+        slot.indexed = Long.MAX_VALUE;
     }
 
     private void reindex(final Slot slot)
     {
-        if (index == null)
+        if (wheel == null)
         {
             return;
         }
@@ -134,14 +164,22 @@ final class StoreTable
         {
             return;
         }
-        if (slot.indexed != Long.MAX_VALUE)
-        {
-            index.remove(slot);
-        }
         slot.indexed = now;
         if (now != Long.MAX_VALUE)
         {
-            index.add(slot);
+            final long bucket = Math.floorDiv(now, BUCKET_MS);
+            ArrayList<Slot> inBucket = wheel.get(bucket);
+            if (inBucket == null)
+            {
+                inBucket = new ArrayList<>(4);
+                wheel.put(bucket, inBucket);
+            }
+            inBucket.add(slot);
+            if (bucket < earliestBucket)
+            {
+                earliestBucket = bucket;
+                publish();
+            }
         }
     }
 
@@ -172,22 +210,12 @@ final class StoreTable
         }
     }
 
-    /** Keys whose {@code attribute} is at most {@code value}: from the index when it is the indexed one. */
+    /** Keys whose {@code attribute} is at most {@code value}: from the wheel when it is the indexed one. */
     void keysAtMost(final String attribute, final long value, final long wallMs, final ArrayList<Object> into)
     {
         if (attribute.equals(spec.indexedAttribute()))
         {
-            for (final Slot slot : index)
-            {
-                if (slot.indexed > value)
-                {
-                    break;
-                }
-                if (slot.retainUntilMs > wallMs)
-                {
-                    into.add(slot.key);
-                }
-            }
+            wheelAtMost(value, wallMs, into);
             return;
         }
         forEachLive(wallMs, (k, v) ->
@@ -199,12 +227,116 @@ final class StoreTable
         });
     }
 
+    /**
+     * Lists the slots due by {@code value} from the wheel's buckets up to {@code value}'s, and compacts each bucket it
+     * passes: an entry stays while its slot is live and still indexed in that bucket (due or not: the caller may not
+     * act on every key it is given), once. An emptied bucket is dropped.
+     */
+    private void wheelAtMost(final long value, final long wallMs, final ArrayList<Object> into)
+    {
+        if (earliestBucket == Long.MAX_VALUE)
+        {
+            return;
+        }
+        final long lastBucket = Math.floorDiv(value, BUCKET_MS);
+        final long scan = ++scans;
+        long firstLeft = Long.MAX_VALUE;
+        // The buckets to visit: each second from the earliest up to value's when that span is short (the sweep's
+        // case), else the wheel's own keys in that span (a scan far ahead, or after a long pause).
+        final LongArrayList visit = new LongArrayList();
+        if (lastBucket - earliestBucket <= 64)
+        {
+            for (long bucket = earliestBucket; bucket <= lastBucket; bucket++)
+            {
+                visit.addLong(bucket);
+            }
+        }
+        else
+        {
+            final Long2ObjectHashMap<ArrayList<Slot>>.KeyIterator keys = wheel.keySet().iterator();
+            while (keys.hasNext())
+            {
+                final long b = keys.nextLong();
+                if (b <= lastBucket)
+                {
+                    visit.addLong(b);
+                }
+            }
+        }
+        for (int v = 0; v < visit.size(); v++)
+        {
+            final long bucket = visit.getLong(v);
+            final ArrayList<Slot> inBucket = wheel.get(bucket);
+            if (inBucket == null)
+            {
+                continue;
+            }
+            int kept = 0;
+            for (int i = 0; i < inBucket.size(); i++)
+            {
+                final Slot slot = inBucket.get(i);
+                if (slot.removed || slot.listedBy == scan || slot.indexed == Long.MAX_VALUE
+                    || Math.floorDiv(slot.indexed, BUCKET_MS) != bucket)
+                {
+                    continue;
+                }
+                slot.listedBy = scan;
+                inBucket.set(kept++, slot);
+                if (slot.indexed <= value && slot.retainUntilMs > wallMs)
+                {
+                    into.add(slot.key);
+                }
+            }
+            inBucket.subList(kept, inBucket.size()).clear();
+            if (kept == 0)
+            {
+                wheel.remove(bucket);
+            }
+            else
+            {
+                firstLeft = Math.min(firstLeft, bucket);
+            }
+        }
+        if (earliestBucket != Long.MAX_VALUE && earliestBucket <= lastBucket)
+        {
+            // Every bucket up to lastBucket was compacted: the earliest left is among them, or after lastBucket.
+            earliestBucket = firstLeft != Long.MAX_VALUE ? firstLeft : nextBucketAfter(lastBucket);
+            publish();
+        }
+    }
+
+    private void publish()
+    {
+        if (published != null)
+        {
+            published.lazySet(publishedAt, earliestIndexedMs());
+        }
+    }
+
+    /** The first non-empty bucket after {@code bucket} (MAX_VALUE if none): a scan of the wheel's keys. */
+    private long nextBucketAfter(final long bucket)
+    {
+        long next = Long.MAX_VALUE;
+        final Long2ObjectHashMap<ArrayList<Slot>>.KeyIterator keys = wheel.keySet().iterator();
+        while (keys.hasNext())
+        {
+            final long b = keys.nextLong();
+            if (b > bucket && b < next)
+            {
+                next = b;
+            }
+        }
+        return next;
+    }
+
     void clear()
     {
         slots.clear();
-        if (index != null)
+        if (wheel != null)
         {
-            index.clear();
+            wheel.clear();
+            earliestBucket = Long.MAX_VALUE;
+            publish();
         }
     }
 
