@@ -61,6 +61,16 @@ public final class GridConfig
         return id != null ? id : member.getUuid().toString();
     }
 
+    /**
+     * Sets the cluster's partition count ({@code --partitions}). Hazelcast refuses a joining member of another count.
+     * A batch sends one operation per partition it touches, so fewer partitions carry more commands per operation;
+     * a migration moves a whole partition, so fewer partitions move in larger pieces.
+     */
+    public static void partitions(final Config config, final int count)
+    {
+        config.setProperty("hazelcast.partition.count", Integer.toString(count));
+    }
+
     /** Name of the split-brain protection rule every map is bound to when {@code minClusterSize > 1}. */
     public static final String QUORUM_RULE = "stockgrid-quorum";
 

@@ -57,17 +57,37 @@ final class PartitionTable<K, V> implements GridTable<K, V>
         return operations().invokeOnPartitionAsync(PartitionStore.SERVICE_NAME, op, partitionId);
     }
 
-    /** Keys grouped by partition, each with its processors. */
+    /** Keys grouped by partition, each with its processors: arrays indexed by partition, filled in one pass. */
     private final class Grouped
     {
-        final Map<Integer, List<Object>> keys = new HashMap<>();
-        final Map<Integer, List<EntryProcessor<Object, Object, Object>[]>> processors = new HashMap<>();
+        final List<Object>[] keys;
+        final List<EntryProcessor<Object, Object, Object>[]>[] processors;
+        /** The partitions touched, in the order first seen. */
+        final int[] touched;
+        int touchedCount;
+
+        @SuppressWarnings("unchecked")
+        Grouped()
+        {
+            final int partitions = store.partitionCount();
+            keys = new List[partitions];
+            processors = new List[partitions];
+            touched = new int[partitions];
+        }
 
         void add(final Object key, final EntryProcessor<Object, Object, Object>[] onKey)
         {
             final int partition = store.partitionOf(key);
-            keys.computeIfAbsent(partition, p -> new ArrayList<>()).add(key);
-            processors.computeIfAbsent(partition, p -> new ArrayList<>()).add(onKey);
+            List<Object> onPartition = keys[partition];
+            if (onPartition == null)
+            {
+                onPartition = new ArrayList<>();
+                keys[partition] = onPartition;
+                processors[partition] = new ArrayList<>();
+                touched[touchedCount++] = partition;
+            }
+            onPartition.add(key);
+            processors[partition].add(onKey);
         }
 
         /**
@@ -77,22 +97,21 @@ final class PartitionTable<K, V> implements GridTable<K, V>
         @SuppressWarnings("unchecked")
         void run(final ResultSink sink)
         {
-            final List<Integer> partitions = new ArrayList<>(keys.keySet());
-            final List<InvocationFuture<ArrayList<ArrayList<Object>>>> futures = new ArrayList<>(partitions.size());
-            for (final int partition : partitions)
+            final InvocationFuture<ArrayList<ArrayList<Object>>>[] futures = new InvocationFuture[touchedCount];
+            for (int i = 0; i < touchedCount; i++)
             {
-                final List<Object> onPartition = keys.get(partition);
-                final StoreApplyOperation op = new StoreApplyOperation(name, onPartition.toArray(),
-                    processors.get(partition).toArray(new EntryProcessor[0][]));
-                futures.add(invoke(op, partition));
+                final int partition = touched[i];
+                final StoreApplyOperation op = new StoreApplyOperation(name, keys[partition].toArray(),
+                    processors[partition].toArray(new EntryProcessor[0][]));
+                futures[i] = invoke(op, partition);
             }
             RuntimeException failure = null;
-            for (int i = 0; i < futures.size(); i++)
+            for (int i = 0; i < touchedCount; i++)
             {
                 try
                 {
-                    final ArrayList<ArrayList<Object>> results = futures.get(i).joinInternal();
-                    final List<Object> onPartition = keys.get(partitions.get(i));
+                    final ArrayList<ArrayList<Object>> results = futures[i].joinInternal();
+                    final List<Object> onPartition = keys[touched[i]];
                     for (int k = 0; k < onPartition.size(); k++)
                     {
                         sink.accept(onPartition.get(k), results.get(k));

@@ -23,7 +23,8 @@ final class StoreApplyOperation extends StoreOperation implements BackupAwareOpe
     private Object[] keys;
     private EntryProcessor<Object, Object, Object>[][] processors;
     private transient ArrayList<ArrayList<Object>> results;
-    private transient EntryProcessor<Object, Object, Object>[][] backups;
+    /** Some command here changes state on its backup (decided without building the backups: see getBackupOperation). */
+    private transient boolean mayBackup;
 
     StoreApplyOperation()
     {
@@ -38,7 +39,6 @@ final class StoreApplyOperation extends StoreOperation implements BackupAwareOpe
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void run()
     {
         final StoreTable storeTable = storeTable();
@@ -60,19 +60,9 @@ final class StoreApplyOperation extends StoreOperation implements BackupAwareOpe
                     aware.setHazelcastInstance(hazelcast);
                 }
                 keyResults.add(processor.process(entry));
-                final EntryProcessor<Object, Object, Object> backup = processor.getBackupProcessor();
-                if (backup != null)
-                {
-                    if (backups == null)
-                    {
-                        backups = new EntryProcessor[keys.length][];
-                    }
-                    if (backups[i] == null)
-                    {
-                        backups[i] = new EntryProcessor[onKey.length];
-                    }
-                    backups[i][j] = backup;
-                }
+                // A JournaledProcessor always has a backup (building it allocates; it is built only when a backup
+                // replica exists); any other processor says so itself, without allocating.
+                mayBackup |= processor instanceof JournaledProcessor || processor.getBackupProcessor() != null;
             }
             results.add(keyResults);
         }
@@ -87,7 +77,7 @@ final class StoreApplyOperation extends StoreOperation implements BackupAwareOpe
     @Override
     public boolean shouldBackup()
     {
-        return backups != null;
+        return mayBackup;
     }
 
     @Override
@@ -102,9 +92,28 @@ final class StoreApplyOperation extends StoreOperation implements BackupAwareOpe
         return 0;
     }
 
+    /** Called by Hazelcast only when a backup replica exists (never on a single member). */
     @Override
+    @SuppressWarnings("unchecked")
     public Operation getBackupOperation()
     {
+        final EntryProcessor<Object, Object, Object>[][] backups = new EntryProcessor[keys.length][];
+        for (int i = 0; i < keys.length; i++)
+        {
+            final EntryProcessor<Object, Object, Object>[] onKey = processors[i];
+            for (int j = 0; j < onKey.length; j++)
+            {
+                final EntryProcessor<Object, Object, Object> backup = onKey[j].getBackupProcessor();
+                if (backup != null)
+                {
+                    if (backups[i] == null)
+                    {
+                        backups[i] = new EntryProcessor[onKey.length];
+                    }
+                    backups[i][j] = backup;
+                }
+            }
+        }
         return new StoreBackupOperation(table, keys, backups);
     }
 

@@ -48,6 +48,7 @@ public final class NodeConfig
     String kubernetesServiceDns;
     String publicAddress;
     int minClusterSize;
+    int partitions;
     long snapshotIntervalMs;
     int journalRetentionCycles;
     long restoreWaitMs;
@@ -250,6 +251,7 @@ public final class NodeConfig
             }
         }
         minClusterSize = intIn(Setting.MIN_CLUSTER_SIZE, 1, 271);
+        partitions = intIn(Setting.PARTITIONS, 1, 1_024);
         snapshotIntervalMs = intIn(Setting.SNAPSHOT_INTERVAL_SECONDS, 0, 86_400) * 1_000L;
         journalRetentionCycles = intIn(Setting.JOURNAL_RETENTION_CYCLES, 1, 10_000);
         restoreWaitMs = intIn(Setting.RESTORE_WAIT_SECONDS, 0, 86_400) * 1_000L;

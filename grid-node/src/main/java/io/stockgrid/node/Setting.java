@@ -35,6 +35,9 @@ public enum Setting
     MAX_IN_FLIGHT("max-in-flight", "4096", "requests admitted at once; beyond it 503 OVERLOADED with Retry-After"),
     WORKER_THREADS("worker-threads", "32", "threads that run call flows against the grid"),
     IO_THREADS("io-threads", "2", "Netty event-loop threads of each door (HTTP, binary)"),
+    PARTITIONS("partitions", "271",
+        "grid partitions, 1..1024; fewer, larger partitions put more commands in each grid operation, more spread a "
+            + "migration finer; the same on every member (a member of another count cannot join)"),
     ENGINE("engine", "partition",
         "where the grid keeps its records: imap (Hazelcast IMaps) or partition (the Stockgrid partition service on "
             + "Hazelcast's SPI, see docs/architecture.md); set it alike on every member"),

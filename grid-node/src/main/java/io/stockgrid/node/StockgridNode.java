@@ -95,6 +95,7 @@ public final class StockgridNode implements AutoCloseable
                 config.memberPort, new GridConfig.Membership(config.members, config.kubernetesServiceDns,
                     config.publicAddress, config.minClusterSize));
             hzConfig.getMemberAttributeConfig().setAttribute(ClusterRestore.NODE_ATTRIBUTE, nodeId);
+            GridConfig.partitions(hzConfig, config.partitions);
             if (config.reservationsAsObjects)
             {
                 GridConfig.storeReservationsAsObjects(hzConfig);

@@ -6,7 +6,6 @@ import org.agrona.concurrent.EpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -82,7 +81,7 @@ public final class CommandPipeline implements AutoCloseable
             final SweepOutcome outcome = service.expireDue(nowMs, maxPerSweep).join();
             if (!outcome.isEmpty())
             {
-                journal.appendOutcome(0, JournalCodec.CMD_SWEEP, nowMs, 0, outcome.transitions(), outcome.effects());
+                // What the sweep changed, the grid journaled as it changed it; nobody waits for an acknowledgement.
                 metrics.recordEffects(outcome.effects());
             }
             return outcome;
@@ -273,8 +272,7 @@ public final class CommandPipeline implements AutoCloseable
             return release(applied.thenApply(outcome ->
             {
                 final long outcomeAtMs = clock.time();
-                journal.appendOutcome(seq, type, outcomeAtMs, outcome.code().ordinal(), List.of(),
-                    outcome.effects());
+                journal.appendOutcome(seq, type, outcomeAtMs);
                 metrics.recordJournalLag(outcomeAtMs - nowMs);
                 if (outcome.code() == StockOutcome.Code.APPLIED)
                 {
@@ -294,9 +292,8 @@ public final class CommandPipeline implements AutoCloseable
     private void journalReservation(final long seq, final byte type, final ReservationOutcome outcome,
         final long commandAtMs)
     {
-        final List<ReservationState> states = outcome.state() == null ? List.of() : List.of(outcome.state());
         final long outcomeAtMs = clock.time();
-        journal.appendOutcome(seq, type, outcomeAtMs, outcome.code().ordinal(), states, outcome.effects());
+        journal.appendOutcome(seq, type, outcomeAtMs);
         metrics.recordJournalLag(outcomeAtMs - commandAtMs);
         metrics.recordEffects(outcome.effects());
         metrics.recordReservation(outcome);

@@ -113,8 +113,7 @@ public final class Journal implements AutoCloseable
      * Appends an outcome. In SYNC mode, returns only once the outcome, and everything appended before it, is on
      * disk: concurrent callers share one msync (group commit).
      */
-    public void appendOutcome(final long seq, final byte commandType, final long atMs, final int code,
-        final List<ReservationState> reservations, final List<KeyEffect> effects)
+    public void appendOutcome(final long seq, final byte commandType, final long atMs)
     {
         final long mine;
         lock.lock();
@@ -123,7 +122,7 @@ public final class Journal implements AutoCloseable
             try (DocumentContext dc = appender.writingDocument())
             {
                 final Bytes<?> bytes = dc.wire().bytes();
-                JournalCodec.encodeOutcome(bytes, seq, atMs, commandType, code, reservations, effects);
+                JournalCodec.encodeOutcome(bytes, seq, atMs, commandType);
             }
             mine = ++appended;
             appends.increment();

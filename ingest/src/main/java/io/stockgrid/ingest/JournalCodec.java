@@ -59,14 +59,14 @@ import java.util.List;
  *   +18  byte   1 at the beginning, 2 at the end
  *   +19  long   records written (at the end)
  *
- * OUTCOME record (written after the grid answered, before the client is answered)
+ * OUTCOME record (written after the grid answered, before the client is answered: the acknowledgement mark, and in
+ * SYNC durability the point everything before it is synced to; what the call changed is in the grid's EFFECT and
+ * RESERVATION records, so the outcome does not repeat it. Journals of session 6 and before carry a code, the
+ * reservation states and the effects after these fields; replay reads only the fields below, so it reads both.)
  *   +0   byte   recordType = 2
- *   +1   long   seq            of the command it answers (0 for an expiry sweep)
+ *   +1   long   seq            of the command it answers
  *   +9   long   atMs
  *   +17  byte   commandType
- *   +18  byte   code           ordinal of the outcome code
- *   +19  int    reservationCount, then that many reservation states
- *   ...  int    effectCount, then that many key effects
  * </pre>
  */
 final class JournalCodec
@@ -191,24 +191,12 @@ final class JournalCodec
         };
     }
 
-    static void encodeOutcome(final Bytes<?> out, final long seq, final long atMs, final byte commandType,
-        final int code, final List<ReservationState> reservations, final List<KeyEffect> effects)
+    static void encodeOutcome(final Bytes<?> out, final long seq, final long atMs, final byte commandType)
     {
         out.writeByte(RECORD_OUTCOME);
         out.writeLong(seq);
         out.writeLong(atMs);
         out.writeByte(commandType);
-        out.writeByte((byte)code);
-        out.writeInt(reservations.size());
-        for (final ReservationState r : reservations)
-        {
-            writeReservation(out, r);
-        }
-        out.writeInt(effects.size());
-        for (final KeyEffect e : effects)
-        {
-            writeEffect(out, e);
-        }
     }
 
     static void encodeEffect(final Bytes<?> out, final long atMs, final KeyEffect effect)

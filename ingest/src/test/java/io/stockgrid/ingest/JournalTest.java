@@ -48,7 +48,7 @@ class JournalTest
                         final String id = "r" + threadNo + "-" + i;
                         final long seq = journal.appendCommand(new Commands.Settle(id, Commands.SettleAction.COMMIT),
                             1);
-                        journal.appendOutcome(seq, JournalCodec.CMD_COMMIT, 2, 0, List.of(), List.of());
+                        journal.appendOutcome(seq, JournalCodec.CMD_COMMIT, 2);
                     }
                 });
                 worker.start();
@@ -75,7 +75,7 @@ class JournalTest
         try (Journal journal = new Journal(dir, Journal.Durability.MAPPED, 0))
         {
             final long seq = journal.appendCommand(new Commands.Settle("r", Commands.SettleAction.RELEASE), 1);
-            journal.appendOutcome(seq, JournalCodec.CMD_RELEASE, 2, 0, List.of(), List.of());
+            journal.appendOutcome(seq, JournalCodec.CMD_RELEASE, 2);
             assertThat(journal.syncs()).isZero();
         }
     }
