@@ -15,25 +15,69 @@ public final class KeyResult implements IdentifiedDataSerializable
 {
     public enum Code
     {
-        APPLIED,
-        DUPLICATE,
-        NEGATIVE_STOCK,
-        STOCK_LIMIT,
-        FINGERPRINT_MISMATCH,
+        APPLIED(0),
+        DUPLICATE(1),
+        NEGATIVE_STOCK(2),
+        STOCK_LIMIT(3),
+        FINGERPRINT_MISMATCH(4),
         /** A hold for this reservation was already on the record (a retried or re-executed hold). */
-        ALREADY_HELD,
+        ALREADY_HELD(5),
         /**
          * A hold for this reservation, placed by another attempt, is on the record: an earlier call under the same
          * reservationId that has not yet returned it. Nothing changed; the caller gives up and is retried later.
          */
-        CONFLICT,
+        CONFLICT(6),
         /** Not enough available to hold; {@code quantity} is what was available. */
-        SHORT,
+        SHORT(7),
         /** No hold for this reservation on the record: nothing to release or commit. */
-        NO_HOLD
-    }
+        NO_HOLD(8);
 
-    private static final Code[] CODES = Code.values();
+        /** Codes by value, built once; null where no constant has that code. */
+        private static final Code[] BY_CODE = byCode();
+
+        private final int code;
+
+        Code(final int code)
+        {
+            this.code = code;
+        }
+
+        /**
+         * The number this code is sent between members as (one byte, 0..127). It is fixed here rather than taken
+         * from {@link #ordinal()}, so adding or reordering constants cannot change what a member of the previous
+         * build means by it. The codes are the ordinals they replaced; never reuse one.
+         */
+        public int code()
+        {
+            return code;
+        }
+
+        /** The constant with this {@link #code()}; an unknown code (a damaged stream, a newer build) is refused. */
+        public static Code of(final int code)
+        {
+            final Code found = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+            if (found == null)
+            {
+                throw new IllegalArgumentException("unknown KeyResult.Code code " + code);
+            }
+            return found;
+        }
+
+        private static Code[] byCode()
+        {
+            final Code[] byCode = new Code[Byte.MAX_VALUE + 1];
+            for (final Code c : values())
+            {
+                if (c.code < 0 || c.code > Byte.MAX_VALUE || byCode[c.code] != null)
+                {
+                    throw new IllegalStateException("KeyResult.Code code " + c.code + " of " + c
+                        + " is out of range or taken");
+                }
+                byCode[c.code] = c;
+            }
+            return byCode;
+        }
+    }
 
     private Code code;
     private boolean changed;
@@ -113,7 +157,7 @@ public final class KeyResult implements IdentifiedDataSerializable
     @Override
     public void writeData(final ObjectDataOutput out) throws IOException
     {
-        out.writeByte(code.ordinal());
+        out.writeByte(code.code());
         out.writeBoolean(changed);
         out.writeLong(version);
         out.writeLong(onHand);
@@ -125,7 +169,7 @@ public final class KeyResult implements IdentifiedDataSerializable
     @Override
     public void readData(final ObjectDataInput in) throws IOException
     {
-        code = CODES[in.readByte()];
+        code = Code.of(in.readByte());
         changed = in.readBoolean();
         version = in.readLong();
         onHand = in.readLong();

@@ -205,7 +205,7 @@ public final class ReservationProcessors
         @Override
         public void writeData(final ObjectDataOutput out) throws IOException
         {
-            out.writeByte(outcome.ordinal());
+            out.writeByte(outcome.code());
             out.writeLong(nowMs);
             out.writeLong(attempt);
             out.writeInt(shortLines.size());
@@ -291,7 +291,7 @@ public final class ReservationProcessors
         @Override
         public void writeData(final ObjectDataOutput out) throws IOException
         {
-            out.writeByte(target.ordinal());
+            out.writeByte(target.code());
             out.writeLong(nowMs);
         }
 

@@ -121,8 +121,8 @@ public final class ReservationRecord implements IdentifiedDataSerializable
     static void writeState(final ObjectDataOutput out, final ReservationState s) throws IOException
     {
         out.writeString(s.reservationId());
-        out.writeByte(s.phase().ordinal());
-        out.writeByte(s.firstOutcome() == null ? -1 : s.firstOutcome().ordinal());
+        out.writeByte(s.phase().code());
+        out.writeByte(s.firstOutcome() == null ? -1 : s.firstOutcome().code());
         out.writeLong(s.version());
         out.writeLong(s.createdAtMs());
         out.writeLong(s.expiresAtMs());

@@ -16,23 +16,67 @@ public final class ReservationResult implements IdentifiedDataSerializable
     public enum Code
     {
         /** A new PENDING record was created. */
-        CREATED,
+        CREATED(0),
         /** A record with this id and the same fingerprint exists. */
-        EXISTS,
+        EXISTS(1),
         /** A record with this id exists for a different request. */
-        MISMATCH,
+        MISMATCH(2),
         /** The processor changed the record's phase. */
-        TRANSITIONED,
+        TRANSITIONED(3),
         /** The record already was in the asked-for phase: nothing changed. */
-        ALREADY,
+        ALREADY(4),
         /** The record is in a phase from which the asked-for change is not allowed. */
-        NOT_ALLOWED,
+        NOT_ALLOWED(5),
         /** The record was HELD but past its expiry: this call made it EXPIRED. */
-        EXPIRED_NOW,
-        NOT_FOUND
-    }
+        EXPIRED_NOW(6),
+        NOT_FOUND(7);
 
-    private static final Code[] CODES = Code.values();
+        /** Codes by value, built once; null where no constant has that code. */
+        private static final Code[] BY_CODE = byCode();
+
+        private final int code;
+
+        Code(final int code)
+        {
+            this.code = code;
+        }
+
+        /**
+         * The number this code is sent between members as (one byte, 0..127). It is fixed here rather than taken
+         * from {@link #ordinal()}, so adding or reordering constants cannot change what a member of the previous
+         * build means by it. The codes are the ordinals they replaced; never reuse one.
+         */
+        public int code()
+        {
+            return code;
+        }
+
+        /** The constant with this {@link #code()}; an unknown code (a damaged stream, a newer build) is refused. */
+        public static Code of(final int code)
+        {
+            final Code found = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+            if (found == null)
+            {
+                throw new IllegalArgumentException("unknown ReservationResult.Code code " + code);
+            }
+            return found;
+        }
+
+        private static Code[] byCode()
+        {
+            final Code[] byCode = new Code[Byte.MAX_VALUE + 1];
+            for (final Code c : values())
+            {
+                if (c.code < 0 || c.code > Byte.MAX_VALUE || byCode[c.code] != null)
+                {
+                    throw new IllegalStateException("ReservationResult.Code code " + c.code + " of " + c
+                        + " is out of range or taken");
+                }
+                byCode[c.code] = c;
+            }
+            return byCode;
+        }
+    }
 
     private Code code;
     private ReservationState state;
@@ -85,7 +129,7 @@ public final class ReservationResult implements IdentifiedDataSerializable
     @Override
     public void writeData(final ObjectDataOutput out) throws IOException
     {
-        out.writeByte(code.ordinal());
+        out.writeByte(code.code());
         out.writeBoolean(state != null);
         if (state != null)
         {
@@ -97,7 +141,7 @@ public final class ReservationResult implements IdentifiedDataSerializable
     @Override
     public void readData(final ObjectDataInput in) throws IOException
     {
-        code = CODES[in.readByte()];
+        code = Code.of(in.readByte());
         state = in.readBoolean() ? ReservationRecord.readState(in) : null;
         attempt = in.readLong();
     }

@@ -424,7 +424,7 @@ public final class StockProcessors
         public void writeData(final ObjectDataOutput out) throws IOException
         {
             out.writeString(reservationId);
-            out.writeByte(kind.ordinal());
+            out.writeByte(kind.code());
             out.writeByte(condition);
             out.writeLong(operand);
         }

@@ -152,7 +152,7 @@ final class JournalCodec
                 out.writeUtf8(c.sku());
                 out.writeUtf8(c.location());
                 out.writeLong(c.quantity());
-                out.writeByte((byte)c.disposition().ordinal());
+                out.writeByte((byte)c.disposition().journalCode());
             }
             case CMD_RESERVE ->
             {
@@ -176,7 +176,7 @@ final class JournalCodec
             case CMD_ADJUST -> new Commands.Adjust(in.readUtf8(), in.readUtf8(), in.readUtf8(), in.readLong(),
                 in.readUtf8());
             case CMD_RETURN -> new Commands.Return(in.readUtf8(), in.readUtf8(), in.readUtf8(), in.readLong(),
-                ReturnDisposition.values()[in.readByte()]);
+                ReturnDisposition.ofJournalCode(in.readByte()));
             case CMD_RESERVE ->
             {
                 final String id = in.readUtf8();
@@ -222,8 +222,8 @@ final class JournalCodec
     static void writeReservation(final Bytes<?> out, final ReservationState r)
     {
         out.writeUtf8(r.reservationId());
-        out.writeByte((byte)r.phase().ordinal());
-        out.writeByte((byte)(r.firstOutcome() == null ? -1 : r.firstOutcome().ordinal()));
+        out.writeByte((byte)r.phase().code());
+        out.writeByte((byte)(r.firstOutcome() == null ? -1 : r.firstOutcome().code()));
         out.writeLong(r.version());
         out.writeLong(r.createdAtMs());
         out.writeLong(r.expiresAtMs());
@@ -340,7 +340,7 @@ final class JournalCodec
         out.writeLong(e.onHand());
         out.writeLong(e.safetyStock());
         out.writeLong(e.reserved());
-        out.writeByte((byte)e.kind().ordinal());
+        out.writeByte((byte)e.kind().code());
         out.writeUtf8(nonNull(e.ref()));
         out.writeLong(e.quantity());
         out.writeLong(e.expiresAtMs());

@@ -25,20 +25,60 @@ public record KeyEffect(
 {
     public enum Kind
     {
-        SET,
-        ADJUST,
-        HOLD,
-        RELEASE,
-        EXPIRE,
-        COMMIT,
-        RETURN_RESTOCK,
-        RETURN_DAMAGED;
+        SET(0),
+        ADJUST(1),
+        HOLD(2),
+        RELEASE(3),
+        EXPIRE(4),
+        COMMIT(5),
+        RETURN_RESTOCK(6),
+        RETURN_DAMAGED(7);
 
-        private static final Kind[] VALUES = values();
+        /** Kinds by code, built once; null where no kind has that code. */
+        private static final Kind[] BY_CODE = byCode();
 
-        public static Kind of(final int ordinal)
+        private final int code;
+
+        Kind(final int code)
         {
-            return VALUES[ordinal];
+            this.code = code;
+        }
+
+        /**
+         * The number this kind is journaled and sent between members as (one byte, 0..127). It is fixed here rather
+         * than taken from {@link #ordinal()}, so adding or reordering constants cannot change what a journal already
+         * on disk, or a member of the previous build, means by it. The codes are the ordinals they replaced; never
+         * reuse one.
+         */
+        public int code()
+        {
+            return code;
+        }
+
+        /** The kind with this {@link #code()}; an unknown code (a damaged record, a newer build) is refused. */
+        public static Kind of(final int code)
+        {
+            final Kind kind = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+            if (kind == null)
+            {
+                throw new IllegalArgumentException("unknown KeyEffect.Kind code " + code);
+            }
+            return kind;
+        }
+
+        private static Kind[] byCode()
+        {
+            final Kind[] byCode = new Kind[Byte.MAX_VALUE + 1];
+            for (final Kind k : values())
+            {
+                if (k.code < 0 || k.code > Byte.MAX_VALUE || byCode[k.code] != null)
+                {
+                    throw new IllegalStateException("KeyEffect.Kind code " + k.code + " of " + k + " is out of range"
+                        + " or taken");
+                }
+                byCode[k.code] = k;
+            }
+            return byCode;
         }
     }
 
