@@ -85,6 +85,7 @@ public final class GridConfig
     {
         config.getMapConfig(HazelcastInventoryService.RESERVATIONS_MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
             .setCacheDeserializedValues(CacheDeserializedValues.INDEX_ONLY);
+        PartitionStore.of(config).keepAsObjects(HazelcastInventoryService.RESERVATIONS_MAP);
     }
 
     public static Config memberConfig(final String clusterName, final String bindAddress, final int memberPort,
@@ -196,7 +197,7 @@ public final class GridConfig
                 Map.of("earliestExpiryMs", r -> ((StockRecord)r).getEarliestExpiryMs()), null),
             new StoreTable.Spec(HazelcastInventoryService.RESERVATIONS_MAP,
                 Map.of("heldUntilMs", r -> ((ReservationRecord)r).getHeldUntilMs(),
-                    "pendingSinceMs", r -> ((ReservationRecord)r).getPendingSinceMs()), "heldUntilMs"),
+                    "pendingSinceMs", r -> ((ReservationRecord)r).getPendingSinceMs()), "heldUntilMs", true),
             new StoreTable.Spec(HazelcastInventoryService.LOCATIONS_MAP, Map.of(), null)), 1, quorum));
         return config;
     }

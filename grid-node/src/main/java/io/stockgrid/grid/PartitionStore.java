@@ -5,6 +5,7 @@ import com.hazelcast.config.ConfigAccessor;
 import com.hazelcast.config.ServiceConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.partition.MigrationAwareService;
+import com.hazelcast.internal.serialization.impl.HeapData;
 import com.hazelcast.internal.partition.MigrationEndpoint;
 import com.hazelcast.internal.partition.PartitionMigrationEvent;
 import com.hazelcast.internal.partition.PartitionReplicationEvent;
@@ -13,6 +14,7 @@ import com.hazelcast.internal.services.SplitBrainProtectionAwareService;
 import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.operationservice.Operation;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,7 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
     public static final String SERVICE_NAME = "stockgrid:partition-store";
 
     private final Map<String, StoreTable.Spec> specs = new HashMap<>();
+    private volatile StoreTable.Codec codec;
     private final List<String> tableNames;
     private final int backupCount;
     private final String quorumRule;
@@ -76,6 +79,27 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
             .setName(SERVICE_NAME).setImplementation(store));
     }
 
+    /**
+     * Keeps a compact table's records as objects instead ({@code --reservations-format object}); before the member
+     * starts.
+     */
+    void keepAsObjects(final String table)
+    {
+        final StoreTable.Spec spec = spec(table);
+        specs.put(table, new StoreTable.Spec(spec.name(), spec.attributes(), spec.indexedAttribute(), false));
+    }
+
+    /** The service registered in a member's configuration (before or after it starts). */
+    static PartitionStore of(final Config config)
+    {
+        final ServiceConfig service = ConfigAccessor.getServicesConfig(config).getServiceConfig(SERVICE_NAME);
+        if (service == null || !(service.getImplementation() instanceof PartitionStore store))
+        {
+            throw new IllegalStateException("the configuration has no Stockgrid partition service");
+        }
+        return store;
+    }
+
     /** The service of a running member. */
     static PartitionStore of(final HazelcastInstance hazelcast)
     {
@@ -92,6 +116,20 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
     public void init(final NodeEngine nodeEngine, final Properties properties)
     {
         this.nodeEngine = nodeEngine;
+        this.codec = new StoreTable.Codec()
+        {
+            @Override
+            public byte[] encode(final Object value)
+            {
+                return nodeEngine.toData(value).toByteArray();
+            }
+
+            @Override
+            public Object decode(final byte[] bytes, final int offset, final int length)
+            {
+                return nodeEngine.toObject(new HeapData(Arrays.copyOfRange(bytes, offset, offset + length)));
+            }
+        };
         final int count = nodeEngine.getPartitionService().getPartitionCount();
         final AtomicLongArray earliest = new AtomicLongArray(count * tableNames.size());
         for (int i = 0; i < earliest.length(); i++)
@@ -117,7 +155,7 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
         final StoreTable[] tables = new StoreTable[tableNames.size()];
         for (int t = 0; t < tables.length; t++)
         {
-            tables[t] = new StoreTable(specs.get(tableNames.get(t)), earliestIndexedMs,
+            tables[t] = StoreTable.of(specs.get(tableNames.get(t)), codec, earliestIndexedMs,
                 partitionId * tableNames.size() + t);
         }
         return tables;

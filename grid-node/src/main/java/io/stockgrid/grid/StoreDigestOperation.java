@@ -27,7 +27,7 @@ final class StoreDigestOperation extends StoreOperation implements ReadonlyOpera
         for (int t = 0; t < tables.length; t++)
         {
             final long tableSalt = t * 0x9E3779B97F4A7C15L;
-            tables[t].forEachLive(wallMs, (key, value) ->
+            tables[t].forEachLive(wallMs, (key, value, retainUntilMs) ->
             {
                 sum[0]++;
                 sum[1] += mix(tableSalt ^ fnv(engine.toData(key).toByteArray()) * 31

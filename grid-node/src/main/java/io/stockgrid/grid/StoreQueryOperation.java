@@ -88,18 +88,18 @@ final class StoreQueryOperation extends StoreOperation implements ReadonlyOperat
                 response = new ArrayList<>(keys.length * 2);
                 for (final Object key : keys)
                 {
-                    final StoreTable.Slot slot = storeTable.find(key, wallMs);
-                    if (slot != null)
+                    final Object value = storeTable.get(key, wallMs);
+                    if (value != null)
                     {
                         response.add(key);
-                        response.add(engine.toObject(engine.toData(slot.value)));
+                        response.add(storeTable.valuesAreCopies() ? value : engine.toObject(engine.toData(value)));
                     }
                 }
             }
             case KEYS ->
             {
                 response = new ArrayList<>(storeTable.size());
-                storeTable.forEachLive(wallMs, (k, v) -> response.add(k));
+                storeTable.forEachLive(wallMs, (k, v, r) -> response.add(k));
             }
             case KEYS_AT_MOST ->
             {

@@ -35,11 +35,11 @@ final class StoreReplicationOperation extends StoreOperation
         for (final StoreTable table : tables)
         {
             final List<Object> copy = new ArrayList<>(table.size() * 3);
-            table.forEachLiveSlot(wallMs, slot ->
+            table.forEachLive(wallMs, (key, value, retainUntilMs) ->
             {
-                copy.add(slot.key);
-                copy.add(engine.toData(slot.value));
-                copy.add(slot.retainUntilMs);
+                copy.add(key);
+                copy.add(engine.toData(value));
+                copy.add(retainUntilMs);
             });
             records.add(copy);
         }

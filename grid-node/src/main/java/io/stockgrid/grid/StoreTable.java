@@ -1,31 +1,41 @@
 package io.stockgrid.grid;
 
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
-import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.LongArrayList;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.BiConsumer;
 import java.util.function.ToLongFunction;
 
 /**
- * One table's records in one partition of the {@link PartitionStore}: the live record objects by key, each with its
- * retention deadline, and an optional expiry wheel over one long attribute (the expiry sweep's
- * {@code heldUntilMs}). Touched only on the partition's thread (operations, migration), so it takes no locks.
- * <p>
- * Records whose retention ended are forgotten lazily: a lookup that finds one removes it, and
- * {@link #forEachLive} (the sweep's scans) removes the ones it passes. A processor changes a record in place and calls
- * {@code setValue}; the slot keeps the indexed attribute's value at the last {@code setValue}, so the index is exact
- * however the record was changed.
+ * One table's records in one partition of the {@link PartitionStore}, with each record's retention deadline and an
+ * optional expiry wheel over one long attribute (the expiry sweep's {@code heldUntilMs}). Touched only on the
+ * partition's thread (operations, migration), so it takes no locks. Two kinds:
+ * <ul>
+ *     <li>{@link ObjectTable}: the live record objects (stock records, whose processors change them in place);</li>
+ *     <li>{@link ArenaTable}: records kept serialised in large byte arrays with a primitive index (reservations: a
+ *     million and more of them, each written two or three times and then kept for the retention period). A change
+ *     stores no reference from an old object to a young one, so the collector has no old-generation cards to scan
+ *     for it.</li>
+ * </ul>
+ * Records whose retention ended are forgotten lazily: a lookup that finds one removes it, and scans remove the ones
+ * they pass. Processors see a record through {@link Entry}; a change is stored by {@code setValue}.
  */
-final class StoreTable
+abstract class StoreTable
 {
-    /** What one table stores: its name, the long attributes queries may name, and the one kept in the wheel. */
-    record Spec(String name, Map<String, ToLongFunction<Object>> attributes, String indexedAttribute)
+    /** Width of one bucket of the expiry wheel. */
+    static final long BUCKET_MS = 1_000;
+
+    /**
+     * What one table stores: its name, the long attributes queries may name, the one kept in the wheel, and whether
+     * its records are kept serialised ({@link ArenaTable}; they must be changed only through {@code setValue}).
+     */
+    record Spec(String name, Map<String, ToLongFunction<Object>> attributes, String indexedAttribute, boolean compact)
     {
         Spec
         {
@@ -35,6 +45,11 @@ final class StoreTable
                 throw new IllegalArgumentException("table " + name + ": indexed attribute " + indexedAttribute
                     + " is not one of its attributes " + attributes.keySet());
             }
+        }
+
+        Spec(final String name, final Map<String, ToLongFunction<Object>> attributes, final String indexedAttribute)
+        {
+            this(name, attributes, indexedAttribute, false);
         }
 
         long attribute(final String attribute, final Object value)
@@ -48,67 +63,32 @@ final class StoreTable
         }
     }
 
-    /** A record and its bookkeeping. */
-    static final class Slot
+    /** How an {@link ArenaTable} turns records into bytes and back. */
+    interface Codec
     {
-        final Object key;
-        Object value;
-        long retainUntilMs = Long.MAX_VALUE;
-        /** The indexed attribute's value at the last {@code setValue}; MAX_VALUE: not in the index. */
-        long indexed = Long.MAX_VALUE;
-        /** Removed from the table: the expiry wheel drops it when it meets it. */
-        boolean removed;
-        /** The wheel scan that last listed this slot (a slot may sit in one bucket twice). */
-        long listedBy;
+        byte[] encode(Object value);
 
-        Slot(final Object key)
-        {
-            this.key = key;
-        }
+        Object decode(byte[] bytes, int offset, int length);
     }
 
-    /** Width of one bucket of the expiry wheel. */
-    static final long BUCKET_MS = 1_000;
+    /** A live record met by a scan. */
+    interface LiveConsumer
+    {
+        void accept(Object key, Object value, long retainUntilMs);
+    }
 
-    private final Spec spec;
-    private final HashMap<Object, Slot> slots = new HashMap<>();
-    /**
-     * The expiry wheel over the indexed attribute: bucket (value / {@link #BUCKET_MS}) -> the slots put there. A slot
-     * is added to its bucket when its indexed value changes and never removed on the spot: a scan drops the entries
-     * whose slot has moved on or is gone. Adding is O(1) with no tree to rebalance (a sorted tree here cost about a
-     * sixth of the partition threads' time under load).
-     */
-    private final Long2ObjectHashMap<ArrayList<Slot>> wheel;
-    private final ToLongFunction<Object> indexGetter;
-    /** No bucket before this one holds a slot. */
-    private long earliestBucket = Long.MAX_VALUE;
-    private long scans;
-
+    final Spec spec;
+    final ToLongFunction<Object> indexGetter;
     /** Where {@link #earliestIndexedMs()} is published for other threads, and at which index (null: not published). */
     private final AtomicLongArray published;
     private final int publishedAt;
-
-    StoreTable(final Spec spec)
-    {
-        this(spec, null, 0);
-    }
 
     StoreTable(final Spec spec, final AtomicLongArray published, final int publishedAt)
     {
         this.spec = spec;
         this.published = published;
         this.publishedAt = publishedAt;
-        this.wheel = spec.indexedAttribute() == null ? null : new Long2ObjectHashMap<>();
         this.indexGetter = spec.indexedAttribute() == null ? null : spec.attributes().get(spec.indexedAttribute());
-    }
-
-    /**
-     * The earliest time any record of this table may be due by its indexed attribute (MAX_VALUE: none); never later
-     * than the truth. Read by the sweep, without an operation, to skip partitions with nothing due.
-     */
-    long earliestIndexedMs()
-    {
-        return earliestBucket == Long.MAX_VALUE ? Long.MAX_VALUE : earliestBucket * BUCKET_MS;
     }
 
     Spec spec()
@@ -116,196 +96,42 @@ final class StoreTable
         return spec;
     }
 
-    int size()
-    {
-        return slots.size();
-    }
-
-    /** The live slot of {@code key}, or null; a slot past its retention is removed and not returned. */
-    Slot find(final Object key, final long wallMs)
-    {
-        final Slot slot = slots.get(key);
-        if (slot != null && slot.retainUntilMs <= wallMs)
-        {
-            remove(slot);
-            return null;
-        }
-        return slot;
-    }
-
-    void put(final Object key, final Object value, final long retainUntilMs)
-    {
-        Slot slot = slots.get(key);
-        if (slot == null)
-        {
-            slot = new Slot(key);
-            slots.put(key, slot);
-        }
-        slot.value = value;
-        slot.retainUntilMs = retainUntilMs;
-        reindex(slot);
-    }
-
-    private void remove(final Slot slot)
-    {
-        slots.remove(slot.key);
-        slot.removed = true;
-        slot.indexed = Long.MAX_VALUE;
-    }
-
-    private void reindex(final Slot slot)
-    {
-        if (wheel == null)
-        {
-            return;
-        }
-        final long now = indexGetter.applyAsLong(slot.value);
-        if (now == slot.indexed)
-        {
-            return;
-        }
-        slot.indexed = now;
-        if (now != Long.MAX_VALUE)
-        {
-            final long bucket = Math.floorDiv(now, BUCKET_MS);
-            ArrayList<Slot> inBucket = wheel.get(bucket);
-            if (inBucket == null)
-            {
-                inBucket = new ArrayList<>(4);
-                wheel.put(bucket, inBucket);
-            }
-            inBucket.add(slot);
-            if (bucket < earliestBucket)
-            {
-                earliestBucket = bucket;
-                publish();
-            }
-        }
-    }
-
-    /** Calls {@code consumer} with every live record; removes the ones past retention on the way. */
-    void forEachLive(final long wallMs, final BiConsumer<Object, Object> consumer)
-    {
-        forEachLiveSlot(wallMs, slot -> consumer.accept(slot.key, slot.value));
-    }
-
-    /** Calls {@code consumer} with every live slot; removes the ones past retention on the way. */
-    void forEachLiveSlot(final long wallMs, final java.util.function.Consumer<Slot> consumer)
-    {
-        final ArrayList<Slot> lapsed = new ArrayList<>(0);
-        for (final Slot slot : slots.values())
-        {
-            if (slot.retainUntilMs <= wallMs)
-            {
-                lapsed.add(slot);
-            }
-            else
-            {
-                consumer.accept(slot);
-            }
-        }
-        for (final Slot slot : lapsed)
-        {
-            remove(slot);
-        }
-    }
-
-    /** Keys whose {@code attribute} is at most {@code value}: from the wheel when it is the indexed one. */
-    void keysAtMost(final String attribute, final long value, final long wallMs, final ArrayList<Object> into)
-    {
-        if (attribute.equals(spec.indexedAttribute()))
-        {
-            wheelAtMost(value, wallMs, into);
-            return;
-        }
-        forEachLive(wallMs, (k, v) ->
-        {
-            if (spec.attribute(attribute, v) <= value)
-            {
-                into.add(k);
-            }
-        });
-    }
+    abstract int size();
 
     /**
-     * Lists the slots due by {@code value} from the wheel's buckets up to {@code value}'s, and compacts each bucket it
-     * passes: an entry stays while its slot is live and still indexed in that bucket (due or not: the caller may not
-     * act on every key it is given), once. An emptied bucket is dropped.
+     * The record of {@code key} (the live object, or a decoded copy for an {@link ArenaTable}), or null; a record
+     * past its retention is removed and not returned.
      */
-    private void wheelAtMost(final long value, final long wallMs, final ArrayList<Object> into)
+    abstract Object get(Object key, long wallMs);
+
+    /** The retention deadline of the record the last {@link #get} returned. */
+    abstract long lastRetainUntilMs();
+
+    abstract void put(Object key, Object value, long retainUntilMs);
+
+    abstract void remove(Object key);
+
+    /** Calls {@code consumer} with every live record; removes the ones past retention on the way. */
+    abstract void forEachLive(long wallMs, LiveConsumer consumer);
+
+    /** Keys whose {@code attribute} is at most {@code value}: from the wheel when it is the indexed one. */
+    abstract void keysAtMost(String attribute, long value, long wallMs, ArrayList<Object> into);
+
+    /**
+     * The earliest time any record of this table may be due by its indexed attribute (MAX_VALUE: none); never later
+     * than the truth. Published for the sweep, which skips partitions with nothing due without an operation.
+     */
+    abstract long earliestIndexedMs();
+
+    abstract void clear();
+
+    /** Live records' values in their copy-safe form: a decoded copy already, or the live object. */
+    final boolean valuesAreCopies()
     {
-        if (earliestBucket == Long.MAX_VALUE)
-        {
-            return;
-        }
-        final long lastBucket = Math.floorDiv(value, BUCKET_MS);
-        final long scan = ++scans;
-        long firstLeft = Long.MAX_VALUE;
-        // The buckets to visit: each second from the earliest up to value's when that span is short (the sweep's
-        // case), else the wheel's own keys in that span (a scan far ahead, or after a long pause).
-        final LongArrayList visit = new LongArrayList();
-        if (lastBucket - earliestBucket <= 64)
-        {
-            for (long bucket = earliestBucket; bucket <= lastBucket; bucket++)
-            {
-                visit.addLong(bucket);
-            }
-        }
-        else
-        {
-            final Long2ObjectHashMap<ArrayList<Slot>>.KeyIterator keys = wheel.keySet().iterator();
-            while (keys.hasNext())
-            {
-                final long b = keys.nextLong();
-                if (b <= lastBucket)
-                {
-                    visit.addLong(b);
-                }
-            }
-        }
-        for (int v = 0; v < visit.size(); v++)
-        {
-            final long bucket = visit.getLong(v);
-            final ArrayList<Slot> inBucket = wheel.get(bucket);
-            if (inBucket == null)
-            {
-                continue;
-            }
-            int kept = 0;
-            for (int i = 0; i < inBucket.size(); i++)
-            {
-                final Slot slot = inBucket.get(i);
-                if (slot.removed || slot.listedBy == scan || slot.indexed == Long.MAX_VALUE
-                    || Math.floorDiv(slot.indexed, BUCKET_MS) != bucket)
-                {
-                    continue;
-                }
-                slot.listedBy = scan;
-                inBucket.set(kept++, slot);
-                if (slot.indexed <= value && slot.retainUntilMs > wallMs)
-                {
-                    into.add(slot.key);
-                }
-            }
-            inBucket.subList(kept, inBucket.size()).clear();
-            if (kept == 0)
-            {
-                wheel.remove(bucket);
-            }
-            else
-            {
-                firstLeft = Math.min(firstLeft, bucket);
-            }
-        }
-        if (earliestBucket != Long.MAX_VALUE && earliestBucket <= lastBucket)
-        {
-            // Every bucket up to lastBucket was compacted: the earliest left is among them, or after lastBucket.
-            earliestBucket = firstLeft != Long.MAX_VALUE ? firstLeft : nextBucketAfter(lastBucket);
-            publish();
-        }
+        return spec.compact();
     }
 
-    private void publish()
+    final void publish()
     {
         if (published != null)
         {
@@ -313,31 +139,11 @@ final class StoreTable
         }
     }
 
-    /** The first non-empty bucket after {@code bucket} (MAX_VALUE if none): a scan of the wheel's keys. */
-    private long nextBucketAfter(final long bucket)
+    /** A table of the kind its spec asks for. */
+    static StoreTable of(final Spec spec, final Codec codec, final AtomicLongArray published, final int publishedAt)
     {
-        long next = Long.MAX_VALUE;
-        final Long2ObjectHashMap<ArrayList<Slot>>.KeyIterator keys = wheel.keySet().iterator();
-        while (keys.hasNext())
-        {
-            final long b = keys.nextLong();
-            if (b > bucket && b < next)
-            {
-                next = b;
-            }
-        }
-        return next;
-    }
-
-    void clear()
-    {
-        slots.clear();
-        if (wheel != null)
-        {
-            wheel.clear();
-            earliestBucket = Long.MAX_VALUE;
-            publish();
-        }
+        return spec.compact() ? new ArenaTable(spec, codec, published, publishedAt) :
+            new ObjectTable(spec, published, publishedAt);
     }
 
     /**
@@ -348,7 +154,8 @@ final class StoreTable
     {
         private StoreTable table;
         private Object key;
-        private Slot slot;
+        private Object value;
+        private long retainUntilMs;
         private long wallMs;
 
         Entry at(final StoreTable table, final Object key, final long wallMs)
@@ -356,7 +163,8 @@ final class StoreTable
             this.table = table;
             this.key = key;
             this.wallMs = wallMs;
-            this.slot = table.find(key, wallMs);
+            this.value = table.get(key, wallMs);
+            this.retainUntilMs = value == null ? Long.MAX_VALUE : table.lastRetainUntilMs();
             return this;
         }
 
@@ -369,13 +177,13 @@ final class StoreTable
         @Override
         public Object getValue()
         {
-            return slot == null ? null : slot.value;
+            return value;
         }
 
         @Override
         public Object setValue(final Object value)
         {
-            return store(value, slot == null ? Long.MAX_VALUE : slot.retainUntilMs);
+            return store(value, this.value == null ? Long.MAX_VALUE : retainUntilMs);
         }
 
         @Override
@@ -390,27 +198,28 @@ final class StoreTable
             return setValue(value);
         }
 
-        private Object store(final Object value, final long retainUntilMs)
+        private Object store(final Object newValue, final long newRetainUntilMs)
         {
-            final Object old = getValue();
-            if (value == null)
+            final Object old = value;
+            if (newValue == null)
             {
-                if (slot != null)
+                if (old != null)
                 {
-                    table.remove(slot);
-                    slot = null;
+                    table.remove(key);
                 }
-                return old;
             }
-            table.put(key, value, retainUntilMs);
-            slot = table.slots.get(key);
+            else
+            {
+                table.put(key, newValue, newRetainUntilMs);
+                retainUntilMs = newRetainUntilMs;
+            }
+            value = newValue;
             return old;
         }
     }
 
     /** Removes a record (tests clear a table with it); its backup removes it from the backup replica. */
-    static final class Remove implements com.hazelcast.map.EntryProcessor<Object, Object, Boolean>,
-        com.hazelcast.nio.serialization.IdentifiedDataSerializable
+    static final class Remove implements EntryProcessor<Object, Object, Boolean>, IdentifiedDataSerializable
     {
         @Override
         public Boolean process(final Map.Entry<Object, Object> entry)
@@ -433,12 +242,12 @@ final class StoreTable
         }
 
         @Override
-        public void writeData(final com.hazelcast.nio.ObjectDataOutput out)
+        public void writeData(final ObjectDataOutput out)
         {
         }
 
         @Override
-        public void readData(final com.hazelcast.nio.ObjectDataInput in)
+        public void readData(final ObjectDataInput in)
         {
         }
     }
