@@ -25,14 +25,21 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * </pre>
  * Each record has a number: its location (chunk, offset), length, key hash, retention deadline and indexed value live
  * in arrays under that number; freed numbers are reused. A change appends the new bytes and leaves the old ones as
- * garbage; once garbage outweighs live bytes (and a few chunks), the live records are copied into fresh chunks.
+ * garbage; once garbage outweighs live bytes (and {@link #GARBAGE_SLACK_BYTES}), the live records are copied into fresh
+ * chunks. Chunks start at 4 KiB and double up to 1 MiB, so a partition with a handful of reservations holds a few KiB
+ * (a first version started every partition at 1 MiB: 271 MiB for 600 reservations, and a test node with a 512 MiB heap
+ * ran out of memory at restart).
  * <p>
  * Memory per record: its bytes (a one-line reservation is about 300) plus 36 bytes of arrays plus 8 to 16 of
  * index, and up to as much again as garbage before a compaction.
  */
 final class ArenaTable extends StoreTable
 {
+    /** The largest chunk; chunks start at {@link #FIRST_CHUNK_BYTES} and double, so a small table stays small. */
     static final int CHUNK_BYTES = 1 << 20;
+    static final int FIRST_CHUNK_BYTES = 1 << 12;
+    /** Garbage tolerated beyond the live bytes before a compaction (plus as much again as the live bytes). */
+    static final long GARBAGE_SLACK_BYTES = 1 << 16;
     private static final int MAX_KEY_CHARS = Short.MAX_VALUE;
 
     private final Codec codec;
@@ -83,6 +90,17 @@ final class ArenaTable extends StoreTable
     long usedBytes()
     {
         return usedBytes;
+    }
+
+    /** Bytes of the chunks held (what the records cost in heap, garbage included). */
+    long chunkBytes()
+    {
+        long bytes = 0;
+        for (int c = 0; c < chunkCount; c++)
+        {
+            bytes += chunks[c].length;
+        }
+        return bytes;
     }
 
     long liveBytes()
@@ -220,7 +238,7 @@ final class ArenaTable extends StoreTable
         write(no, k, bytes);
         retainUntilMs[no] = retainUntil;
         reindex(no, value);
-        if (usedBytes > 2 * liveBytes + 4L * CHUNK_BYTES)
+        if (usedBytes > 2 * liveBytes + GARBAGE_SLACK_BYTES)
         {
             compact();
         }
@@ -256,7 +274,9 @@ final class ArenaTable extends StoreTable
         {
             chunks = Arrays.copyOf(chunks, chunks.length * 2);
         }
-        final byte[] chunk = new byte[Math.max(CHUNK_BYTES, length)];
+        final int next = chunkCount == 0 ? FIRST_CHUNK_BYTES :
+            Math.min(CHUNK_BYTES, chunks[chunkCount - 1].length * 2);
+        final byte[] chunk = new byte[Math.max(next, length)];
         chunks[chunkCount++] = chunk;
         writePos = 0;
         return chunk;

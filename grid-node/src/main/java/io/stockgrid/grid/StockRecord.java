@@ -11,8 +11,8 @@ import io.stockgrid.ingest.RecoveredState;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The ATP record of one (sku, location), held in one IMap entry and changed only by entry processors on its
@@ -36,19 +36,13 @@ public final class StockRecord implements IdentifiedDataSerializable
     private long reserved;
     private long version;
     /**
-     * The first key of {@link #expiryCounts} (Long.MAX_VALUE with no holds), kept in a field of its own: the leftover
-     * scan's predicate reads it through {@link #getEarliestExpiryMs()}, which must not walk a TreeMap the partition
-     * thread may be changing.
+     * The earliest expiry of the holds (Long.MAX_VALUE with none), copied from the hold table after every change into
+     * a field of its own: the imap engine's leftover-scan predicate reads it through {@link #getEarliestExpiryMs()}
+     * from a query thread, which must not walk the table the partition thread may be changing.
      */
     private long earliestExpiryMs = Long.MAX_VALUE;
-    private final LinkedHashMap<String, Hold> holds = new LinkedHashMap<>();
-    /**
-     * How many holds expire at each instant: the earliest is its first key. Settling the oldest hold first is the
-     * common order (orders commit in the order they were placed), and rescanning the holds for the next earliest on
-     * each such removal made settling a hot key's backlog quadratic (18% of the partition threads' time with ten
-     * thousand holds on the hottest key, in a JFR profile of the benchmark's mix).
-     */
-    private final TreeMap<Long, Integer> expiryCounts = new TreeMap<>();
+    /** The holds, in primitive arrays with an exact min-heap of their expiries (see {@link HoldTable}). */
+    private final HoldTable holds = new HoldTable();
     private final LinkedHashMap<String, Seen> seen = new LinkedHashMap<>();
     /**
      * Not serialised: true once this member's journal holds the whole record. A record that arrives by migration,
@@ -103,9 +97,12 @@ public final class StockRecord implements IdentifiedDataSerializable
     public RecoveredState.Key snapshot()
     {
         final List<RecoveredState.Hold> h = new ArrayList<>(holds.size());
-        for (final Map.Entry<String, Hold> e : holds.entrySet())
+        for (int no = 0; no < holds.limit(); no++)
         {
-            h.add(new RecoveredState.Hold(e.getKey(), e.getValue().quantity(), e.getValue().expiresAtMs()));
+            if (holds.live(no))
+            {
+                h.add(new RecoveredState.Hold(holds.id(no), holds.quantity(no), holds.expiresAtMs(no)));
+            }
         }
         final List<RecoveredState.SeenRequest> s = new ArrayList<>(seen.size());
         for (final Map.Entry<String, Seen> e : seen.entrySet())
@@ -179,9 +176,23 @@ public final class StockRecord implements IdentifiedDataSerializable
         return Availability.of(sku, location, onHand, safetyStock, reserved);
     }
 
+    /** A copy of the holds by reservation id, in the table's order (diagnostics, scans, tests: not the hot path). */
     public Map<String, Hold> holds()
     {
-        return holds;
+        final Map<String, Hold> copy = new LinkedHashMap<>(holds.size() * 2);
+        for (int no = 0; no < holds.limit(); no++)
+        {
+            if (holds.live(no))
+            {
+                copy.put(holds.id(no), new Hold(holds.quantity(no), holds.expiresAtMs(no), holds.attempt(no)));
+            }
+        }
+        return Collections.unmodifiableMap(copy);
+    }
+
+    int holdCount()
+    {
+        return holds.size();
     }
 
     public Map<String, Seen> seenRequests()
@@ -211,7 +222,8 @@ public final class StockRecord implements IdentifiedDataSerializable
 
     Hold hold(final String reservationId)
     {
-        return holds.get(reservationId);
+        final int no = holds.find(reservationId);
+        return no < 0 ? null : new Hold(holds.quantity(no), holds.expiresAtMs(no), holds.attempt(no));
     }
 
     void addHold(final String reservationId, final long quantity, final long expiresAtMs)
@@ -221,46 +233,31 @@ public final class StockRecord implements IdentifiedDataSerializable
 
     void addHold(final String reservationId, final long quantity, final long expiresAtMs, final long attempt)
     {
-        final Hold replaced = holds.put(reservationId, new Hold(quantity, expiresAtMs, attempt));
-        if (replaced != null)
+        final int replaced = holds.find(reservationId);
+        if (replaced >= 0)
         {
-            reserved -= replaced.quantity();
-            uncountExpiry(replaced.expiresAtMs());
+            reserved -= holds.quantity(replaced);
+            holds.remove(replaced);
         }
+        holds.add(reservationId, quantity, expiresAtMs, attempt);
         reserved += quantity;
-        expiryCounts.merge(expiresAtMs, 1, Integer::sum);
-        earliestExpiryMs = Math.min(earliestExpiryMs, expiresAtMs);
+        earliestExpiryMs = holds.earliestExpiryMs();
         checkInvariants();
     }
 
     Hold removeHold(final String reservationId)
     {
-        final Hold hold = holds.remove(reservationId);
-        if (hold != null)
+        final int no = holds.find(reservationId);
+        if (no < 0)
         {
-            reserved -= hold.quantity();
-            uncountExpiry(hold.expiresAtMs());
-            checkInvariants();
+            return null;
         }
+        final Hold hold = new Hold(holds.quantity(no), holds.expiresAtMs(no), holds.attempt(no));
+        reserved -= hold.quantity();
+        holds.remove(no);
+        earliestExpiryMs = holds.earliestExpiryMs();
+        checkInvariants();
         return hold;
-    }
-
-    private void uncountExpiry(final long expiresAtMs)
-    {
-        final Integer count = expiryCounts.get(expiresAtMs);
-        if (count == null)
-        {
-            throw new IllegalStateException(this + ": no hold expires at " + expiresAtMs);
-        }
-        if (count == 1)
-        {
-            expiryCounts.remove(expiresAtMs);
-        }
-        else
-        {
-            expiryCounts.put(expiresAtMs, count - 1);
-        }
-        earliestExpiryMs = expiryCounts.isEmpty() ? Long.MAX_VALUE : expiryCounts.firstKey();
     }
 
     Seen seen(final String id)
@@ -296,23 +293,25 @@ public final class StockRecord implements IdentifiedDataSerializable
         if (CHECKS)
         {
             long sum = 0;
-            for (final Hold h : holds.values())
+            long earliest = Long.MAX_VALUE;
+            int live = 0;
+            for (int no = 0; no < holds.limit(); no++)
             {
-                sum += h.quantity();
+                if (holds.live(no))
+                {
+                    sum += holds.quantity(no);
+                    earliest = Math.min(earliest, holds.expiresAtMs(no));
+                    live++;
+                }
             }
             if (sum != reserved)
             {
                 throw new IllegalStateException(this + ": reserved " + reserved + " != sum of holds " + sum);
             }
-            long counted = 0;
-            for (final int count : expiryCounts.values())
+            if (earliest != earliestExpiryMs || live != holds.size())
             {
-                counted += count;
-            }
-            if (counted != holds.size())
-            {
-                throw new IllegalStateException(this + ": " + counted + " expiries counted for " + holds.size()
-                    + " holds");
+                throw new IllegalStateException(this + ": earliest expiry " + earliestExpiryMs + " (scan: " + earliest
+                    + "), " + holds.size() + " holds counted, " + live + " found");
             }
         }
     }
@@ -338,12 +337,15 @@ public final class StockRecord implements IdentifiedDataSerializable
         out.writeLong(safetyStock);
         out.writeLong(version);
         out.writeInt(holds.size());
-        for (final Map.Entry<String, Hold> e : holds.entrySet())
+        for (int no = 0; no < holds.limit(); no++)
         {
-            out.writeString(e.getKey());
-            out.writeLong(e.getValue().quantity());
-            out.writeLong(e.getValue().expiresAtMs());
-            out.writeLong(e.getValue().attempt());
+            if (holds.live(no))
+            {
+                out.writeString(holds.id(no));
+                out.writeLong(holds.quantity(no));
+                out.writeLong(holds.expiresAtMs(no));
+                out.writeLong(holds.attempt(no));
+            }
         }
         out.writeInt(seen.size());
         for (final Map.Entry<String, Seen> e : seen.entrySet())
@@ -363,7 +365,6 @@ public final class StockRecord implements IdentifiedDataSerializable
         safetyStock = in.readLong();
         version = in.readLong();
         holds.clear();
-        expiryCounts.clear();
         reserved = 0;
         earliestExpiryMs = Long.MAX_VALUE;
         final int holdCount = in.readInt();
