@@ -336,16 +336,33 @@ public final class StockRecord implements IdentifiedDataSerializable
         out.writeLong(onHand);
         out.writeLong(safetyStock);
         out.writeLong(version);
-        out.writeInt(holds.size());
+        // Holds in the order of their ids: the table's own order depends on its history (a replica rebuilt by
+        // migration numbers its holds afresh), and equal records must serialise alike (replica digests compare them).
+        final String[] ids = new String[holds.size()];
+        final int[] numbers = new int[holds.size()];
+        int n = 0;
         for (int no = 0; no < holds.limit(); no++)
         {
             if (holds.live(no))
             {
-                out.writeString(holds.id(no));
-                out.writeLong(holds.quantity(no));
-                out.writeLong(holds.expiresAtMs(no));
-                out.writeLong(holds.attempt(no));
+                ids[n] = holds.id(no);
+                numbers[n++] = no;
             }
+        }
+        final Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> ids[a].compareTo(ids[b]));
+        out.writeInt(n);
+        for (final int i : order)
+        {
+            final int no = numbers[i];
+            out.writeString(ids[i]);
+            out.writeLong(holds.quantity(no));
+            out.writeLong(holds.expiresAtMs(no));
+            out.writeLong(holds.attempt(no));
         }
         out.writeInt(seen.size());
         for (final Map.Entry<String, Seen> e : seen.entrySet())

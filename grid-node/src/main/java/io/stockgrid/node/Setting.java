@@ -42,8 +42,8 @@ public enum Setting
         "where the grid keeps its records: imap (Hazelcast IMaps) or partition (the Stockgrid partition service on "
             + "Hazelcast's SPI, see docs/architecture.md); set it alike on every member"),
     RESERVATIONS_FORMAT("reservations-format", "binary",
-        "imap engine: how the grid stores reservation records: binary (one byte array each: the smaller heap) or object (about "
-            + "15% more peak throughput, about a quarter more heap per retained reservation)"),
+        "how the grid stores reservation records: binary (serialised: the partition engine's byte arena, the imap "
+            + "engine's BINARY map) or object (live objects: more heap, and on the partition engine longer young pauses)"),
     TRANSPORT("transport", "auto",
         "Netty transport of both doors: auto (native epoll on Linux x86_64 or aarch64, else nio), epoll or nio"),
     IDEMPOTENCY_RETENTION_HOURS("idempotency-retention-hours", "24",

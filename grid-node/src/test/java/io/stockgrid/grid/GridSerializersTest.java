@@ -110,13 +110,15 @@ class GridSerializersTest
         assertThat(copy.reserved()).as("rebuilt from the holds").isEqualTo(8);
         assertThat(copy.getEarliestExpiryMs()).as("rebuilt from the holds").isEqualTo(NOW_MS + 1_000);
         assertThat(copy.available()).isEqualTo(38);
-        assertThat(copy.holds()).containsExactly(
-            Map.entry("r-late", new StockRecord.Hold(3, NOW_MS + 9_000, 0x1234_5678_9abc_def0L)),
-            Map.entry("r-early", new StockRecord.Hold(5, NOW_MS + 1_000, -7)));
+        assertThat(copy.holds()).as("holds travel in the order of their ids").containsExactly(
+            Map.entry("r-early", new StockRecord.Hold(5, NOW_MS + 1_000, -7)),
+            Map.entry("r-late", new StockRecord.Hold(3, NOW_MS + 9_000, 0x1234_5678_9abc_def0L)));
         assertThat(copy.seenRequests()).containsExactly(
             Map.entry("e-1", new StockRecord.Seen(NOW_MS - 10, -2)),
             Map.entry("ret-1", new StockRecord.Seen(NOW_MS, 13)));
-        assertThat(copy).usingRecursiveComparison().isEqualTo(record);
+        // The hold table's internal numbering depends on its history; what it holds is compared above.
+        assertThat(copy).usingRecursiveComparison().ignoringFields("holds").isEqualTo(record);
+        assertThat(copy.holds()).isEqualTo(record.holds());
     }
 
     @Test
@@ -268,7 +270,8 @@ class GridSerializersTest
             new StockKey("S", "L"), copyTarget));
 
         assertThat(shipped).usingRecursiveComparison().isEqualTo(direct);
-        assertThat(copyTarget).usingRecursiveComparison().isEqualTo(original);
+        assertThat(copyTarget).usingRecursiveComparison().ignoringFields("holds").isEqualTo(original);
+        assertThat(copyTarget.holds()).isEqualTo(original.holds());
     }
 
     @Test
