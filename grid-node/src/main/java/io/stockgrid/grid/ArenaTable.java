@@ -308,64 +308,14 @@ final class ArenaTable extends StoreTable
     {
         if ((size + 1) * 2 > index.length)
         {
-            rehash(index.length * 2);
+            index = NumberIndex.rehash(index, hashes, index.length * 2);
         }
-        final int mask = index.length - 1;
-        int pos = hashes[no] & mask;
-        while (index[pos] != 0)
-        {
-            pos = (pos + 1) & mask;
-        }
-        index[pos] = no + 1;
-    }
-
-    private void rehash(final int capacity)
-    {
-        final int[] old = index;
-        index = new int[capacity];
-        final int mask = capacity - 1;
-        for (final int entry : old)
-        {
-            if (entry != 0)
-            {
-                int pos = hashes[entry - 1] & mask;
-                while (index[pos] != 0)
-                {
-                    pos = (pos + 1) & mask;
-                }
-                index[pos] = entry;
-            }
-        }
-    }
-
-    /** Removes a number from the index by backward-shift deletion (no tombstones). */
-    private void removeFromIndex(final int no)
-    {
-        final int mask = index.length - 1;
-        int hole = hashes[no] & mask;
-        while (index[hole] != no + 1)
-        {
-            hole = (hole + 1) & mask;
-        }
-        int pos = (hole + 1) & mask;
-        while (index[pos] != 0)
-        {
-            final int ideal = hashes[index[pos] - 1] & mask;
-            // Move the entry into the hole unless its ideal slot lies cyclically in (hole, pos].
-            final boolean stays = hole <= pos ? ideal > hole && ideal <= pos : ideal > hole || ideal <= pos;
-            if (!stays)
-            {
-                index[hole] = index[pos];
-                hole = pos;
-            }
-            pos = (pos + 1) & mask;
-        }
-        index[hole] = 0;
+        NumberIndex.place(index, hashes, no + 1);
     }
 
     private void removeNumber(final int no)
     {
-        removeFromIndex(no);
+        NumberIndex.remove(index, hashes, no);
         liveBytes -= lengths[no];
         lengths[no] = 0;
         hashes[no] = 0;

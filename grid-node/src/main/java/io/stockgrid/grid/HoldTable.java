@@ -158,7 +158,7 @@ final class HoldTable
     /** Removes hold number {@code no}. */
     void remove(final int no)
     {
-        removeFromIndex(no);
+        NumberIndex.remove(index, hashes, no);
         final int position = heapPositions[no];
         final int last = heap[size - 1];
         size--;
@@ -270,52 +270,9 @@ final class HoldTable
     {
         if (size * 2 > index.length)
         {
-            final int[] old = index;
-            index = new int[old.length * 2];
-            for (final int entry : old)
-            {
-                if (entry != 0)
-                {
-                    place(entry);
-                }
-            }
+            index = NumberIndex.rehash(index, hashes, index.length * 2);
         }
-        place(no + 1);
-    }
-
-    private void place(final int entry)
-    {
-        final int mask = index.length - 1;
-        int pos = hashes[entry - 1] & mask;
-        while (index[pos] != 0)
-        {
-            pos = (pos + 1) & mask;
-        }
-        index[pos] = entry;
-    }
-
-    /** Backward-shift deletion: no tombstones, probes stay short. */
-    private void removeFromIndex(final int no)
-    {
-        final int mask = index.length - 1;
-        int hole = hashes[no] & mask;
-        while (index[hole] != no + 1)
-        {
-            hole = (hole + 1) & mask;
-        }
-        int pos = (hole + 1) & mask;
-        while (index[pos] != 0)
-        {
-            final int ideal = hashes[index[pos] - 1] & mask;
-            final boolean stays = hole <= pos ? ideal > hole && ideal <= pos : ideal > hole || ideal <= pos;
-            if (!stays)
-            {
-                index[hole] = index[pos];
-                hole = pos;
-            }
-            pos = (pos + 1) & mask;
-        }
-        index[hole] = 0;
+        NumberIndex.place(index, hashes, no + 1);
     }
 
     private boolean before(final int a, final int b)
