@@ -30,7 +30,8 @@ Usage: benchmarks/compare.sh [options] [-- extra generator flags]
   --out DIR         where results go (default benchmarks/target/compare-<date>)
   --node-jfr        record a JFR profile of the node (DIR/node.jfr)
   --node-java-opts "OPTS"  JVM options of the node (default "-XX:+UseG1GC -XX:MaxGCPauseMillis=5
-                    -XX:MaxTenuringThreshold=0", as docs/operations.md recommends)
+                    -XX:MaxTenuringThreshold=0 -XX:+ExitOnOutOfMemoryError", as docs/operations.md
+                    recommends: a node out of memory exits instead of hanging half-alive)
   --node-args "ARGS"  extra node settings, e.g. "--engine partition" (default none)
   --rebuild         build the jars even if they exist
   -h, --help        this text
@@ -49,7 +50,7 @@ SKEW=zipf
 STOCK=100000
 OUT="$ROOT/benchmarks/target/compare-$(date -u +%Y%m%d-%H%M%S)"
 NODE_JFR=false
-NODE_JAVA_OPTS="-XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:MaxTenuringThreshold=0"
+NODE_JAVA_OPTS="-XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:MaxTenuringThreshold=0 -XX:+ExitOnOutOfMemoryError"
 REBUILD=false
 NODE_ARGS=""
 ROUNDS=1

@@ -19,7 +19,7 @@
 #   MIN_CLUSTER_SIZE       --min-cluster-size (default: 1, so that add and stop-one work from any size; a real
 #                          cluster should set a majority, e.g. 2 of 3: a node then waits for a quorum to start,
 #                          and fewer running nodes refuse writes)
-#   STOCKGRID_JAVA_OPTS    JVM options (default: -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:MaxTenuringThreshold=0 -Xmx512m)
+#   STOCKGRID_JAVA_OPTS    JVM options (default: -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:MaxTenuringThreshold=0 -XX:+ExitOnOutOfMemoryError -Xmx512m)
 #   READY_TIMEOUT_SECONDS  how long start/add wait for /health/ready (default: 120)
 #   STOP_TIMEOUT_SECONDS   how long stop/stop-one wait for an exit before SIGKILL (default: 75, drain is 30)
 # Other STOCKGRID_* variables reach the nodes as usual (flags given here win over them).
@@ -30,7 +30,7 @@ jar="$root/grid-node/target/stockgrid-node.jar"
 dir="${STOCKGRID_CLUSTER_DIR:-$root/cluster-data}"
 cluster_name="${CLUSTER_NAME:-stockgrid-local}"
 min_cluster_size="${MIN_CLUSTER_SIZE:-1}"
-java_opts="${STOCKGRID_JAVA_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:MaxTenuringThreshold=0 -Xmx512m}"
+java_opts="${STOCKGRID_JAVA_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:MaxTenuringThreshold=0 -XX:+ExitOnOutOfMemoryError -Xmx512m}"
 ready_timeout="${READY_TIMEOUT_SECONDS:-120}"
 stop_timeout="${STOP_TIMEOUT_SECONDS:-75}"
 max_nodes=20

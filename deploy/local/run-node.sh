@@ -9,4 +9,4 @@ if [ ! -f "$jar" ]; then
 fi
 # G1 tuned for a short tail (docs/operations.md, "JVM options"); override with STOCKGRID_JAVA_OPTS.
 # shellcheck disable=SC2086  # word-splitting the options is the point
-exec java ${STOCKGRID_JAVA_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:MaxTenuringThreshold=0} -jar "$jar" "$@"
+exec java ${STOCKGRID_JAVA_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:MaxTenuringThreshold=0 -XX:+ExitOnOutOfMemoryError} -jar "$jar" "$@"
