@@ -57,11 +57,15 @@ final class PartitionTable<K, V> implements GridTable<K, V>
         return operations().invokeOnPartitionAsync(PartitionStore.SERVICE_NAME, op, partitionId);
     }
 
-    /** Keys grouped by partition, each with its processors: arrays indexed by partition, filled in one pass. */
+    /**
+     * Keys grouped by partition, each with its processors: lists indexed by partition, filled in one pass. One per
+     * calling thread and table, kept and emptied after each use ({@link #grouped()}): arrays as long as the partition
+     * count, allocated per batch, were a fifth of the node's allocation.
+     */
     private final class Grouped
     {
-        final List<Object>[] keys;
-        final List<EntryProcessor<Object, Object, Object>[]>[] processors;
+        final ArrayList<Object>[] keys;
+        final ArrayList<EntryProcessor<Object, Object, Object>[]>[] processors;
         /** The partitions touched, in the order first seen. */
         final int[] touched;
         int touchedCount;
@@ -70,24 +74,47 @@ final class PartitionTable<K, V> implements GridTable<K, V>
         Grouped()
         {
             final int partitions = store.partitionCount();
-            keys = new List[partitions];
-            processors = new List[partitions];
+            keys = new ArrayList[partitions];
+            processors = new ArrayList[partitions];
             touched = new int[partitions];
         }
 
         void add(final Object key, final EntryProcessor<Object, Object, Object>[] onKey)
         {
             final int partition = store.partitionOf(key);
-            List<Object> onPartition = keys[partition];
+            ArrayList<Object> onPartition = keys[partition];
             if (onPartition == null)
             {
                 onPartition = new ArrayList<>();
                 keys[partition] = onPartition;
                 processors[partition] = new ArrayList<>();
+            }
+            if (onPartition.isEmpty())
+            {
                 touched[touchedCount++] = partition;
             }
             onPartition.add(key);
             processors[partition].add(onKey);
+        }
+
+        /** Empties the lists this use touched (they are kept, and so is their capacity, up to a bound). */
+        void clear()
+        {
+            for (int i = 0; i < touchedCount; i++)
+            {
+                final int partition = touched[i];
+                if (keys[partition].size() > KEPT_CAPACITY)
+                {
+                    keys[partition] = null; // a rare large batch does not pin its lists' capacity
+                    processors[partition] = null;
+                }
+                else
+                {
+                    keys[partition].clear();
+                    processors[partition].clear();
+                }
+            }
+            touchedCount = 0;
         }
 
         /**
@@ -129,6 +156,23 @@ final class PartitionTable<K, V> implements GridTable<K, V>
         }
     }
 
+    /** Commands per partition whose lists are kept between uses; a larger batch's lists are let go. */
+    private static final int KEPT_CAPACITY = 1024;
+
+    private final ThreadLocal<Grouped> grouped = ThreadLocal.withInitial(Grouped::new);
+
+    /** This thread's (empty) {@link Grouped}; hand it back with {@link Grouped#clear()} in a finally. */
+    private Grouped grouped()
+    {
+        final Grouped g = grouped.get();
+        if (g.touchedCount != 0)
+        {
+            // Only if a use on this thread is still running (a sink calling back into this table): not shared.
+            return new Grouped();
+        }
+        return g;
+    }
+
     private interface ResultSink
     {
         void accept(Object key, ArrayList<Object> results);
@@ -138,14 +182,21 @@ final class PartitionTable<K, V> implements GridTable<K, V>
     @SuppressWarnings("unchecked")
     public <R> Map<K, ArrayList<R>> applyBatch(final Map<K, List<JournaledProcessor<K, V, R>>> byKey)
     {
-        final Grouped grouped = new Grouped();
-        for (final Map.Entry<K, List<JournaledProcessor<K, V, R>>> e : byKey.entrySet())
+        final Grouped grouped = grouped();
+        try
         {
-            grouped.add(e.getKey(), e.getValue().toArray(new EntryProcessor[0]));
+            for (final Map.Entry<K, List<JournaledProcessor<K, V, R>>> e : byKey.entrySet())
+            {
+                grouped.add(e.getKey(), e.getValue().toArray(new EntryProcessor[0]));
+            }
+            final Map<K, ArrayList<R>> results = new HashMap<>(byKey.size() * 2);
+            grouped.run((key, r) -> results.put((K)key, (ArrayList<R>)(ArrayList<?>)r));
+            return results;
         }
-        final Map<K, ArrayList<R>> results = new HashMap<>(byKey.size() * 2);
-        grouped.run((key, r) -> results.put((K)key, (ArrayList<R>)(ArrayList<?>)r));
-        return results;
+        finally
+        {
+            grouped.clear();
+        }
     }
 
     @Override
@@ -178,14 +229,21 @@ final class PartitionTable<K, V> implements GridTable<K, V>
     @SuppressWarnings("unchecked")
     public <R> Map<K, R> executeOnKeys(final Set<K> keys, final EntryProcessor<K, V, R> processor)
     {
-        final Grouped grouped = new Grouped();
-        for (final K key : keys)
+        final Grouped grouped = grouped();
+        try
         {
-            grouped.add(key, new EntryProcessor[] {processor});
+            for (final K key : keys)
+            {
+                grouped.add(key, new EntryProcessor[] {processor});
+            }
+            final Map<K, R> results = new HashMap<>(keys.size() * 2);
+            grouped.run((key, r) -> results.put((K)key, (R)r.get(0)));
+            return results;
         }
-        final Map<K, R> results = new HashMap<>(keys.size() * 2);
-        grouped.run((key, r) -> results.put((K)key, (R)r.get(0)));
-        return results;
+        finally
+        {
+            grouped.clear();
+        }
     }
 
     @Override
