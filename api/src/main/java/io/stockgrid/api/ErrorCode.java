@@ -1,6 +1,6 @@
 package io.stockgrid.api;
 
-/** Error codes of the v1 contract, each with the HTTP status it travels with. */
+/** Error codes of the contract (HTTP v1, binary v2), each with the HTTP status it travels with. */
 public enum ErrorCode
 {
     INVALID_REQUEST(400),
@@ -19,7 +19,13 @@ public enum ErrorCode
     UNAVAILABLE(503),
     NOT_READY(503),
     NO_QUORUM(503),
-    INTERNAL_ERROR(500);
+    INTERNAL_ERROR(500),
+    /** No API key, or one the node does not know (or no longer knows). */
+    UNAUTHENTICATED(401),
+    /** The key is known but lacks the scope the route or message needs. */
+    FORBIDDEN(403),
+    /** The key is over its per-key rate budget; retry after the delay given. */
+    RATE_LIMITED(429);
 
     private final int httpStatus;
 

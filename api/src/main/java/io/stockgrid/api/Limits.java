@@ -33,6 +33,8 @@ public final class Limits
     public static final int BODY_BYTES_MAX = 64 * 1024;
     public static final int REASON_CHARS_MAX = 256;
     public static final int CORRELATION_ID_CHARS_MAX = 128;
+    /** Longest API key secret the binary HELLO carries (printable ASCII without spaces, as a correlation id). */
+    public static final int SECRET_CHARS_MAX = 255;
 
     private Limits()
     {

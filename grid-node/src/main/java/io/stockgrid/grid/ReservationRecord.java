@@ -87,7 +87,7 @@ public final class ReservationRecord implements IdentifiedDataSerializable
         final ReservationState s = state;
         return new ReservationRecord(new ReservationState(s.reservationId(), phase, firstOutcome, s.version() + 1,
             s.createdAtMs(), s.expiresAtMs(), s.retainUntilMs(), s.fingerprint(), s.correlationId(), s.lines(),
-            shortLines), null, attempt);
+            shortLines, s.createdBy()), null, attempt);
     }
 
     @Override
@@ -144,6 +144,8 @@ public final class ReservationRecord implements IdentifiedDataSerializable
             out.writeLong(line.quantity());
             out.writeLong(line.available());
         }
+        // Last, so that the layout before it is unchanged: the API key id of the call that created it (null: none).
+        out.writeString(s.createdBy());
     }
 
     static ReservationState readState(final ObjectDataInput in) throws IOException
@@ -169,8 +171,10 @@ public final class ReservationRecord implements IdentifiedDataSerializable
         {
             shortLines.add(new ShortLine(in.readString(), in.readString(), in.readLong(), in.readLong()));
         }
+        final String createdBy = in.readString();
         return new ReservationState(id, phase, first < 0 ? null : ReservationPhase.of(first), version, createdAtMs,
-            expiresAtMs, retainUntilMs, fingerprint, correlationId, List.copyOf(lines), List.copyOf(shortLines));
+            expiresAtMs, retainUntilMs, fingerprint, correlationId, List.copyOf(lines), List.copyOf(shortLines),
+            createdBy);
     }
 
     @Override

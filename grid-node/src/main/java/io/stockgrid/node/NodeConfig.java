@@ -5,6 +5,7 @@ import io.stockgrid.api.binary.FrameDescriptor;
 import io.stockgrid.api.transport.Transport;
 import io.stockgrid.grid.Engine;
 import io.stockgrid.ingest.Journal;
+import io.stockgrid.ingest.auth.KeyFile;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -43,6 +44,11 @@ public final class NodeConfig
     long expirySweepIntervalMs;
     int expirySweepBatch;
     long drainTimeoutMs;
+    /** The keys file, or null: then no keys are checked (only allowed on loopback, or with --auth none). */
+    Path authKeys;
+    /** True with --auth none: no authentication even off loopback (the operator said so). */
+    boolean authNone;
+    boolean authPublicMetrics;
     List<String> members;
     String discovery;
     String kubernetesServiceDns;
@@ -208,6 +214,7 @@ public final class NodeConfig
         expirySweepIntervalMs = intIn(Setting.EXPIRY_SWEEP_INTERVAL_MS, 10, 1_000);
         expirySweepBatch = intIn(Setting.EXPIRY_SWEEP_BATCH, 1, 1_000_000);
         drainTimeoutMs = intIn(Setting.DRAIN_TIMEOUT_SECONDS, 0, 3_600) * 1_000L;
+        concludeAuth();
         members = new ArrayList<>();
         for (final String member : values.get(Setting.MEMBERS).split(","))
         {
@@ -256,6 +263,75 @@ public final class NodeConfig
         journalRetentionCycles = intIn(Setting.JOURNAL_RETENTION_CYCLES, 1, 10_000);
         restoreWaitMs = intIn(Setting.RESTORE_WAIT_SECONDS, 0, 86_400) * 1_000L;
         return this;
+    }
+
+    /**
+     * Secure by default: without a keys file the node serves unauthenticated only on a loopback bind address, where
+     * nothing off the host can reach it; bound anywhere else it refuses to start unless {@code --auth none} says
+     * that is meant.
+     */
+    private void concludeAuth()
+    {
+        authNone = switch (nonBlank(Setting.AUTH))
+        {
+            case "keys" -> false;
+            case "none" -> true;
+            default -> throw invalid(Setting.AUTH, "must be 'keys' or 'none'");
+        };
+        authPublicMetrics = switch (nonBlank(Setting.AUTH_PUBLIC_METRICS))
+        {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(Setting.AUTH_PUBLIC_METRICS, "must be 'true' or 'false'");
+        };
+        final String keys = values.get(Setting.AUTH_KEYS).trim();
+        authKeys = keys.isEmpty() ? null : Path.of(keys);
+        if (authNone && authKeys != null)
+        {
+            throw invalid(Setting.AUTH_KEYS, "must be empty when " + Setting.AUTH.flag() + " is none");
+        }
+        if (authKeys != null && !Files.isReadable(authKeys))
+        {
+            throw invalid(Setting.AUTH_KEYS, "is not a readable file");
+        }
+        if (authKeys != null)
+        {
+            try
+            {
+                KeyFile.read(authKeys);
+            }
+            catch (final KeyFile.Invalid ex)
+            {
+                throw invalid(Setting.AUTH_KEYS, "cannot be used: " + ex.getMessage());
+            }
+        }
+        if (authKeys == null && !authNone && !isLoopback(bindAddress))
+        {
+            throw invalid(Setting.BIND_ADDRESS, "is not a loopback address and no API keys are configured: give "
+                + Setting.AUTH_KEYS.flag() + " FILE (see 'keys new'), or " + Setting.AUTH.flag()
+                + " none to serve without authentication");
+        }
+    }
+
+    /** True if every address the name stands for is loopback (a name that does not resolve is not). */
+    static boolean isLoopback(final String address)
+    {
+        try
+        {
+            final java.net.InetAddress[] all = java.net.InetAddress.getAllByName(address);
+            for (final java.net.InetAddress a : all)
+            {
+                if (!a.isLoopbackAddress())
+                {
+                    return false;
+                }
+            }
+            return all.length > 0;
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            return false;
+        }
     }
 
     public int httpPort()

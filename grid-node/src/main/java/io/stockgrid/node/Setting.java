@@ -50,7 +50,15 @@ public enum Setting
         "how long reservation outcomes, eventIds and returnIds are remembered"),
     EXPIRY_SWEEP_INTERVAL_MS("expiry-sweep-interval-ms", "200", "how often expired holds are returned"),
     EXPIRY_SWEEP_BATCH("expiry-sweep-batch", "10000", "most reservations expired by one sweep"),
-    DRAIN_TIMEOUT_SECONDS("drain-timeout-seconds", "30", "on SIGTERM, how long in-flight requests may take");
+    DRAIN_TIMEOUT_SECONDS("drain-timeout-seconds", "30", "on SIGTERM, how long in-flight requests may take"),
+    AUTH_KEYS("auth-keys", "",
+        "JSON file of API keys (ids, secret SHA-256s, scopes, rate limits; see docs/operations.md), re-read when it "
+            + "changes; empty: no keys, allowed only on a loopback --bind-address or with --auth none"),
+    AUTH("auth", "keys",
+        "keys: calls need a key from --auth-keys (with none given, serve unauthenticated on loopback only); none: "
+            + "no authentication on any address"),
+    AUTH_PUBLIC_METRICS("auth-public-metrics", "true",
+        "true: /metrics and /v1/openapi.yaml answer without a key; false: they need a key with scope read");
 
     private final String key;
     private final String defaultValue;

@@ -14,6 +14,8 @@ import io.stockgrid.ingest.Journal;
 import io.stockgrid.ingest.JournalGenerations;
 import io.stockgrid.ingest.JournalReplayer;
 import io.stockgrid.ingest.RecoveredState;
+import io.stockgrid.ingest.auth.AccessControl;
+import io.stockgrid.ingest.auth.KeyFile;
 import io.stockgrid.ingest.binary.BinaryServer;
 import io.stockgrid.ingest.http.HttpServer;
 import org.agrona.concurrent.EpochClock;
@@ -51,6 +53,7 @@ public final class StockgridNode implements AutoCloseable
     private final HttpServer http;
     private final BinaryServer binary;
     private final NodeAdmin admin;
+    private final AccessControl access;
     private final JournalReplayer.Result recovery;
     private ClusterRestore clusterRestore;
     private SnapshotScheduler snapshots;
@@ -77,8 +80,10 @@ public final class StockgridNode implements AutoCloseable
         CommandPipeline pipe = null;
         NodeAdmin adm = null;
         HttpServer httpServer = null;
+        AccessControl acl = null;
         try
         {
+            acl = accessControl(config, clock);
             final List<Path> generations = JournalGenerations.existing(config.dataDir);
             recovery = JournalReplayer.replay(generations, clock.time(), config.idempotencyRetentionMs);
             if (!recovery.violations().isEmpty())
@@ -160,14 +165,17 @@ public final class StockgridNode implements AutoCloseable
             pipe = new CommandPipeline(svc, jnl, clock, metrics, config.maxInFlight);
             pipe.startExpirySweeper(config.expirySweepIntervalMs, config.expirySweepBatch);
             adm = new NodeAdmin(hz, config.minClusterSize, pipe, metrics, Journal.directory(config.dataDir));
+            acl.attachMetrics(metrics);
+            acl.startWatching(AccessControl.WATCH_INTERVAL_MS_DEFAULT);
             httpServer = new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, config.transport, pipe,
-                metrics, adm);
+                metrics, adm, acl, config.authPublicMetrics);
             binary = new BinaryServer(config.bindAddress, config.binaryPort, config.ioThreads, config.transport, pipe,
-                metrics, config.binaryMaxFrameBytes, BinaryServer.MAX_IN_FLIGHT_PER_CONNECTION_DEFAULT);
+                metrics, config.binaryMaxFrameBytes, BinaryServer.MAX_IN_FLIGHT_PER_CONNECTION_DEFAULT, acl);
         }
         catch (final Exception | Error ex)
         {
             closeQuietly(httpServer);
+            closeQuietly(acl);
             closeQuietly(adm);
             closeQuietly(pipe);
             closeQuietly(snapshots);
@@ -189,12 +197,39 @@ public final class StockgridNode implements AutoCloseable
         journal = jnl;
         pipeline = pipe;
         admin = adm;
+        access = acl;
         admin.start(http.port(), this::close);
         LOG.info("Stockgrid node ready: http://{}:{} binary {}:{} ({} transport) data-dir {} ({} keys, {} "
             + "reservations recovered) in {} ms", config.bindAddress, http.port(), config.bindAddress, binary.port(),
             config.transport.resolve().name().toLowerCase(Locale.ROOT),
             config.dataDir.toAbsolutePath(), recovery.state().keys().size(),
             recovery.state().reservations().size(), (System.nanoTime() - startNs) / 1_000_000);
+    }
+
+    /**
+     * The keys from --auth-keys, or none: with none the node serves unauthenticated, which NodeConfig allows only on
+     * a loopback bind address or with --auth none; say so loudly either way.
+     */
+    private static AccessControl accessControl(final NodeConfig config, final EpochClock clock)
+        throws KeyFile.Invalid
+    {
+        if (config.authKeys != null)
+        {
+            final AccessControl acl = AccessControl.fromFile(config.authKeys, clock);
+            LOG.info("API keys: {} loaded from {} (re-read when it changes)", acl.keyring().size(), config.authKeys);
+            return acl;
+        }
+        if (config.authNone)
+        {
+            LOG.warn("--auth none: serving WITHOUT authentication on {}; anyone who reaches the ports can change "
+                + "stock and drain the node", config.bindAddress);
+        }
+        else
+        {
+            LOG.warn("no API keys (--auth-keys): serving WITHOUT authentication, allowed only because --bind-address "
+                + "{} is loopback", config.bindAddress);
+        }
+        return AccessControl.open();
     }
 
     public static StockgridNode start(final NodeConfig config) throws Exception
@@ -224,6 +259,12 @@ public final class StockgridNode implements AutoCloseable
     public int binaryPort()
     {
         return binary.port();
+    }
+
+    /** Who may call: the keys in force (tests reload the keys file through it). */
+    public AccessControl accessControl()
+    {
+        return access;
     }
 
     public CommandPipeline pipeline()
@@ -287,6 +328,7 @@ public final class StockgridNode implements AutoCloseable
         }
         closeQuietly(binary);
         closeQuietly(http);
+        closeQuietly(access);
         closeQuietly(pipeline);
         closeQuietly(snapshots);
         closeQuietly(service);

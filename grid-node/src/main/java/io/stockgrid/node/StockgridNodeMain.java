@@ -25,6 +25,11 @@ public final class StockgridNodeMain
             System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
             System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
         }
+        if (args.length > 0 && "keys".equals(args[0]))
+        {
+            System.exit(KeysCommand.run(args, System.out, System.err));
+            return;
+        }
         for (final String arg : args)
         {
             if (arg.equals("--help") || arg.equals("-h"))

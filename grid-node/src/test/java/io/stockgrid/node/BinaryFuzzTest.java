@@ -169,8 +169,8 @@ class BinaryFuzzTest
         corpus.add(BinarySocket.frame(b -> new ReservationIdEncoder().wrap(b, 0, MessageType.GET_RESERVATION)
             .requestId(7).reservationId("fz-held").encodedLength()));
         corpus.add(BinaryDoorTest.availabilityFrame(8, "FZ-A"));
-        corpus.add(BinarySocket.frame(b -> new HelloEncoder().wrap(b, 0).requestId(9).minVersion(1).maxVersion(1)
-            .encodedLength()));
+        corpus.add(BinarySocket.frame(b -> new HelloEncoder().wrap(b, 0).requestId(9).minVersion(2).maxVersion(2)
+            .secret(null).encodedLength()));
         return corpus;
     }
 
@@ -193,7 +193,8 @@ class BinaryFuzzTest
             final int at = pos + FrameDescriptor.LENGTH_FIELD_LENGTH;
             if ((bytes.getShort(at + MessageHeaderDescriptor.SCHEMA_ID_OFFSET) & 0xFFFF) !=
                 MessageHeaderDescriptor.SCHEMA_ID ||
-                (bytes.getShort(at + MessageHeaderDescriptor.SCHEMA_VERSION_OFFSET) & 0xFFFF) != 1)
+                (bytes.getShort(at + MessageHeaderDescriptor.SCHEMA_VERSION_OFFSET) & 0xFFFF) !=
+                MessageHeaderDescriptor.SCHEMA_VERSION_MAX)
             {
                 return false;
             }

@@ -103,14 +103,34 @@ final class BinarySocket implements AutoCloseable
 
     static byte[] helloFrame(final int minVersion, final int maxVersion)
     {
-        return frame(b -> new HelloEncoder().wrap(b, 0).requestId(0).minVersion(minVersion).maxVersion(maxVersion)
-            .encodedLength());
+        return helloFrame(minVersion, maxVersion, null);
     }
 
-    /** Sends HELLO for version 1 and checks the HELLO_OK. */
+    /** A HELLO; from maxVersion 2 it carries the secret field ({@code secret} null: empty, no key). */
+    static byte[] helloFrame(final int minVersion, final int maxVersion, final String secret)
+    {
+        return frame(b ->
+        {
+            final HelloEncoder e = new HelloEncoder().wrap(b, 0).requestId(0).minVersion(minVersion)
+                .maxVersion(maxVersion);
+            if (io.stockgrid.api.binary.HelloDescriptor.hasSecret(maxVersion))
+            {
+                e.secret(secret);
+            }
+            return e.encodedLength();
+        });
+    }
+
+    /** Sends HELLO for version 2 without a key and checks the HELLO_OK. */
     HelloOkDecoder hello() throws IOException
     {
-        send(helloFrame(1, 1));
+        return hello(null);
+    }
+
+    /** Sends HELLO for version 2 with the secret (null: none) and checks the HELLO_OK. */
+    HelloOkDecoder hello(final String secret) throws IOException
+    {
+        send(helloFrame(2, 2, secret));
         final Frame answer = read();
         if (answer == null || answer.type() != MessageType.HELLO_OK)
         {

@@ -74,7 +74,7 @@ class CorrelationIdTest
         assertThat(answer.raw().headers().firstValue(HEADER)).hasValue("erp-sync-1");
         assertThat(LINES).singleElement().satisfies(line ->
         {
-            assertThat(line).startsWith("door=http op=set_stock correlationId=erp-sync-1 sku=CI-SKU location=CI-WH ");
+            assertThat(line).startsWith("door=http op=set_stock correlationId=erp-sync-1 keyId=- sku=CI-SKU location=CI-WH ");
             assertThat(line).contains(" status=200 error=- latencyUs=");
         });
     }
@@ -86,7 +86,7 @@ class CorrelationIdTest
             .header(HEADER, "a\"b=c\\d"));
 
         assertThat(answer.raw().headers().firstValue(HEADER)).hasValue("a\"b=c\\d");
-        assertThat(LINES).singleElement().asString().contains(" correlationId=\"a\\\"b=c\\\\d\" sku=CI-SKU ");
+        assertThat(LINES).singleElement().asString().contains(" correlationId=\"a\\\"b=c\\\\d\" keyId=- sku=CI-SKU ");
     }
 
     @Test
@@ -98,7 +98,7 @@ class CorrelationIdTest
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.raw().headers().firstValue(HEADER)).hasValue("from-body");
         assertThat(LINES).singleElement().asString()
-            .startsWith("door=http op=adjust_stock correlationId=from-body sku=CI-SKU location=CI-WH eventId=ci-e1 ");
+            .startsWith("door=http op=adjust_stock correlationId=from-body keyId=- sku=CI-SKU location=CI-WH eventId=ci-e1 ");
     }
 
     @Test
@@ -114,9 +114,9 @@ class CorrelationIdTest
         assertThat(committedId).startsWith("sg-");
         assertThat(LINES).hasSize(2);
         assertThat(LINES.get(0)).startsWith("door=http op=reserve correlationId=" + heldId
-            + " reservationId=ci-r1 lines=1 status=201 error=- latencyUs=");
+            + " keyId=- reservationId=ci-r1 lines=1 status=201 error=- latencyUs=");
         assertThat(LINES.get(1)).startsWith("door=http op=commit correlationId=" + committedId
-            + " reservationId=ci-r1 status=200 error=- latencyUs=");
+            + " keyId=- reservationId=ci-r1 status=200 error=- latencyUs=");
     }
 
     @Test
@@ -146,7 +146,7 @@ class CorrelationIdTest
         final String generated = answer.raw().headers().firstValue(HEADER).orElseThrow();
         assertThat(generated).startsWith("sg-");
         assertThat(LINES).singleElement().asString().startsWith("door=http op=adjust_stock correlationId="
-            + generated + " status=400 error=INVALID_REQUEST ");
+            + generated + " keyId=- status=400 error=INVALID_REQUEST ");
         assertThat(http.get("/v1/availability/CI-SKU/CI-WH").number("onHand")).isEqualTo(onHandBefore);
         // The refused eventId was not remembered: the same id with another delta is a new event, not a reuse.
         assertThat(http.post("/v1/stock/CI-SKU/CI-WH/adjustments", "{\"eventId\":\"" + eventId
@@ -206,8 +206,8 @@ class CorrelationIdTest
 
         assertThat(LINES).hasSize(2);
         assertThat(LINES.get(0)).matches("door=binary op=set_stock correlationId=sg-[0-9a-f]{12}-[0-9a-f]+ "
-            + "sku=CI-BIN location=CI-WH status=200 error=- latencyUs=\\d+");
-        assertThat(LINES.get(1)).matches("door=binary op=reserve correlationId=bin-corr-1 reservationId=ci-b1 "
+            + "keyId=- sku=CI-BIN location=CI-WH status=200 error=- latencyUs=\\d+");
+        assertThat(LINES.get(1)).matches("door=binary op=reserve correlationId=bin-corr-1 keyId=- reservationId=ci-b1 "
             + "lines=1 status=201 error=- latencyUs=\\d+");
     }
 

@@ -124,17 +124,33 @@ public final class CommandPipeline implements AutoCloseable
 
     public CompletableFuture<StockOutcome> setStock(final Commands.SetStock command)
     {
-        return mutateStock(command, JournalCodec.CMD_SET_STOCK);
+        return setStock(command, null);
+    }
+
+    /** @param caller the API key id journaled with the command (null: none, no authentication). */
+    public CompletableFuture<StockOutcome> setStock(final Commands.SetStock command, final String caller)
+    {
+        return mutateStock(command, JournalCodec.CMD_SET_STOCK, caller);
     }
 
     public CompletableFuture<StockOutcome> adjust(final Commands.Adjust command)
     {
-        return mutateStock(command, JournalCodec.CMD_ADJUST);
+        return adjust(command, null);
+    }
+
+    public CompletableFuture<StockOutcome> adjust(final Commands.Adjust command, final String caller)
+    {
+        return mutateStock(command, JournalCodec.CMD_ADJUST, caller);
     }
 
     public CompletableFuture<StockOutcome> acceptReturn(final Commands.Return command)
     {
-        return mutateStock(command, JournalCodec.CMD_RETURN);
+        return acceptReturn(command, null);
+    }
+
+    public CompletableFuture<StockOutcome> acceptReturn(final Commands.Return command, final String caller)
+    {
+        return mutateStock(command, JournalCodec.CMD_RETURN, caller);
     }
 
     public CompletableFuture<ReservationOutcome> reserve(final Commands.Reserve command)
@@ -210,6 +226,12 @@ public final class CommandPipeline implements AutoCloseable
 
     public CompletableFuture<ReservationOutcome> settle(final Commands.Settle command)
     {
+        return settle(command, null);
+    }
+
+    /** @param caller the API key id journaled with the command (null: none, no authentication). */
+    public CompletableFuture<ReservationOutcome> settle(final Commands.Settle command, final String caller)
+    {
         final CompletableFuture<ReservationOutcome> gate = admitMutation();
         if (gate != null)
         {
@@ -219,7 +241,7 @@ public final class CommandPipeline implements AutoCloseable
         try
         {
             final long nowMs = clock.time();
-            final long seq = journal.appendCommand(command, nowMs);
+            final long seq = journal.appendCommand(command, nowMs, caller);
             return release(service.settle(command, nowMs).thenApply(outcome ->
             {
                 journalReservation(seq, type, outcome, nowMs);
@@ -252,7 +274,7 @@ public final class CommandPipeline implements AutoCloseable
         return gate != null ? gate : release(service.reservation(reservationId));
     }
 
-    private CompletableFuture<StockOutcome> mutateStock(final Object command, final byte type)
+    private CompletableFuture<StockOutcome> mutateStock(final Object command, final byte type, final String caller)
     {
         final CompletableFuture<StockOutcome> gate = admitMutation();
         if (gate != null)
@@ -262,7 +284,7 @@ public final class CommandPipeline implements AutoCloseable
         try
         {
             final long nowMs = clock.time();
-            final long seq = journal.appendCommand(command, nowMs);
+            final long seq = journal.appendCommand(command, nowMs, caller);
             final CompletableFuture<StockOutcome> applied = switch (type)
             {
                 case JournalCodec.CMD_SET_STOCK -> service.setStock((Commands.SetStock)command, nowMs);

@@ -61,6 +61,27 @@ public final class IngestMetrics
     private final java.util.concurrent.atomic.AtomicLong maxJournalLagMs = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong lastSnapshotMs = new java.util.concurrent.atomic.AtomicLong();
     private final Gauge snapshotRecords;
+    private final Counter keyRequests;
+    private final Counter unauthenticated;
+    /** Key ids with series of their own; calls of any other id share {@link #KEY_OVERFLOW}. */
+    private final java.util.Set<String> keyLabels = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    static final int KEY_LABELS_MAX = 1_000;
+    static final String KEY_OVERFLOW = "(other)";
+
+    /** What the access check decided for a call made with a key. */
+    public enum KeyOutcome
+    {
+        ALLOWED("allowed"),
+        FORBIDDEN("forbidden"),
+        RATE_LIMITED("rate_limited");
+
+        final String label;
+
+        KeyOutcome(final String label)
+        {
+            this.label = label;
+        }
+    }
 
     public IngestMetrics()
     {
@@ -82,6 +103,18 @@ public final class IngestMetrics
         noQuorumRejections = Counter.builder().name("stockgrid_no_quorum_rejections_total")
             .help("Mutations answered 503 NO_QUORUM because the member saw fewer members than --min-cluster-size")
             .register(registry);
+        keyRequests = Counter.builder().name("stockgrid_key_requests_total")
+            .help("Calls made with an API key, both doors, by key id and access outcome: allowed, forbidden (403, "
+                + "the key lacks the scope) or rate_limited (429); at most " + KEY_LABELS_MAX + " key ids, the rest as "
+                + "key=\"" + KEY_OVERFLOW + "\"")
+            .labelNames("key", "outcome").register(registry);
+        unauthenticated = Counter.builder().name("stockgrid_unauthenticated_total")
+            .help("Calls refused 401 UNAUTHENTICATED (no key, an unknown or revoked one), by door")
+            .labelNames("door").register(registry);
+        for (final String door : new String[] {"http", "binary"})
+        {
+            unauthenticated.labelValues(door);
+        }
         reservationOutcomes = Counter.builder().name("stockgrid_reservation_outcomes_total")
             .help("Reservation calls by outcome").labelNames("outcome").register(registry);
         binaryRefusals = Counter.builder().name("stockgrid_binary_refusals_total")
@@ -270,6 +303,29 @@ public final class IngestMetrics
         final String codeLabel = Integer.toString(code);
         requests.labelValues(endpoint, codeLabel).inc();
         requestSeconds.labelValues(endpoint, codeLabel).observe(durationNs / 1e9);
+    }
+
+    /**
+     * The data point counting one key's calls of one outcome; the caller keeps it, so that counting allocates
+     * nothing. Bounded: beyond {@link #KEY_LABELS_MAX} distinct ids (keys come and go with reloads), the overflow's.
+     */
+    public CounterDataPoint keyCallPoint(final String keyId, final KeyOutcome outcome)
+    {
+        final String label = keyLabels.contains(keyId) || keyLabels.size() < KEY_LABELS_MAX && keyLabels.add(keyId) ?
+            keyId : KEY_OVERFLOW;
+        return keyRequests.labelValues(label, outcome.label);
+    }
+
+    public void recordUnauthenticated(final String door)
+    {
+        unauthenticated.labelValues(door).inc();
+    }
+
+    /** The number of keys in force (0 when the node checks no keys). */
+    public void registerKeyCount(final LongSupplier keys)
+    {
+        GaugeWithCallback.builder().name("stockgrid_keys").help("API keys in force (0: the node checks no keys)")
+            .callback(cb -> cb.call(keys.getAsLong())).register(registry);
     }
 
     public void recordOverload()

@@ -88,8 +88,18 @@ public final class Journal implements AutoCloseable
         return dataDir.resolve("journal");
     }
 
-    /** Appends a command; returns its sequence number, which the outcome refers to. */
+    /** Appends a command made without a caller (no authentication); see {@link #appendCommand(Object, long, String)}. */
     public long appendCommand(final Object command, final long atMs)
+    {
+        return appendCommand(command, atMs,
+            command instanceof Commands.Reserve r ? r.createdBy() : null);
+    }
+
+    /**
+     * Appends a command with the caller's API key id (null: none); returns its sequence number, which the outcome
+     * refers to.
+     */
+    public long appendCommand(final Object command, final long atMs, final String caller)
     {
         lock.lock();
         try
@@ -97,7 +107,7 @@ public final class Journal implements AutoCloseable
             final long seq = nextSeq.getAndIncrement();
             try (DocumentContext dc = appender.writingDocument())
             {
-                JournalCodec.encodeCommand(dc.wire().bytes(), seq, atMs, command);
+                JournalCodec.encodeCommand(dc.wire().bytes(), seq, atMs, command, caller);
             }
             appended++;
             appends.increment();

@@ -18,6 +18,8 @@ import java.util.List;
  *   +9   long   atMs           epoch ms the ingest accepted it
  *   +17  byte   commandType    see CMD_*
  *   +18  ...    command fields (strings are stop-bit length + UTF-8)
+ *   then   utf8   caller         the API key id of the call ("" = none). Added after session 8: a record of an older
+ *                                journal ends before it, and is read as made by no caller.
  *
  * EFFECT record (written by the grid, on the key's partition thread, as the change is made)
  *   +0   byte   recordType = 3
@@ -32,7 +34,8 @@ import java.util.List;
  *   +9   long   atMs           wall clock at append (informational)
  *   +17  byte   commandType = 0
  *   +18  byte   removed        1 when the record was deleted (an abandoned PENDING reservation)
- *   +19  ...    the reservation state
+ *   +19  ...    the reservation state; its last field, createdBy (utf8, "" = none), was added after session 8:
+ *               an older record ends before it and is read as created by no caller
  *
  * KEY_SNAPSHOT record (written by the grid: the whole record, when this member first changes a record it gained
  * by migration, promotion or restore, and for every record the member owns during a periodic snapshot)
@@ -119,7 +122,8 @@ final class JournalCodec
         throw new IllegalArgumentException("not a command: " + command);
     }
 
-    static void encodeCommand(final Bytes<?> out, final long seq, final long atMs, final Object command)
+    static void encodeCommand(final Bytes<?> out, final long seq, final long atMs, final Object command,
+        final String caller)
     {
         final byte type = commandType(command);
         out.writeByte(RECORD_COMMAND);
@@ -165,10 +169,41 @@ final class JournalCodec
             }
             default -> out.writeUtf8(((Commands.Settle)command).reservationId());
         }
+        out.writeUtf8(nonNull(caller));
     }
 
-    /** Decodes a command's fields after the 18-byte header; used by replay to report commands left in doubt. */
+    /**
+     * The caller field that ends a command record (after {@link #decodeCommand}), or null: none was recorded, or the
+     * record predates the field (it then ends here).
+     */
+    static String readCaller(final Bytes<?> in)
+    {
+        return in.readRemaining() > 0 ? nullIfEmpty(in.readUtf8()) : null;
+    }
+
+    /**
+     * Decodes a command's fields after the 18-byte header, and its caller (a reservation's becomes its
+     * {@code createdBy}); used by replay to finish or report commands left in doubt.
+     */
     static Object decodeCommand(final Bytes<?> in, final byte type)
+    {
+        final Object command = decodeCommandFields(in, type);
+        final String caller = readCaller(in);
+        if (caller != null && command instanceof Commands.Reserve r)
+        {
+            return new Commands.Reserve(r.reservationId(), r.lines(), r.ttlSeconds(), r.correlationId(),
+                r.fingerprint(), caller);
+        }
+        return command;
+    }
+
+    /** The command's fields alone, leaving the caller field unread (tests check the two apart). */
+    static Object decodeCommandFieldsForTest(final Bytes<?> in, final byte type)
+    {
+        return decodeCommandFields(in, type);
+    }
+
+    private static Object decodeCommandFields(final Bytes<?> in, final byte type)
     {
         return switch (type)
         {
@@ -239,6 +274,7 @@ final class JournalCodec
             out.writeLong(s.quantity());
             out.writeLong(s.available());
         }
+        out.writeUtf8(nonNull(r.createdBy()));
     }
 
     static ReservationState readReservation(final Bytes<?> in)
@@ -259,8 +295,11 @@ final class JournalCodec
         {
             shortLines.add(new ShortLine(in.readUtf8(), in.readUtf8(), in.readLong(), in.readLong()));
         }
+        // A record written before createdBy existed ends here.
+        final String createdBy = in.readRemaining() > 0 ? nullIfEmpty(in.readUtf8()) : null;
         return new ReservationState(id, phase, first < 0 ? null : ReservationPhase.of(first), version, createdAtMs,
-            expiresAtMs, retainUntilMs, fingerprint, correlationId, List.copyOf(lines), List.copyOf(shortLines));
+            expiresAtMs, retainUntilMs, fingerprint, correlationId, List.copyOf(lines), List.copyOf(shortLines),
+            createdBy);
     }
 
     static void encodeKeySnapshot(final Bytes<?> out, final long atMs, final RecoveredState.Key key)

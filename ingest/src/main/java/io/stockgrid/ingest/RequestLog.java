@@ -66,18 +66,21 @@ public final class RequestLog
      * Logs one answered mutating request.
      *
      * @param door          {@code http} or {@code binary}.
+     * @param keyId         the caller's API key id, or null when the call carried none (no keys configured, or
+     *                      refused as unauthenticated): logged as {@code keyId=-}.
      * @param command       the validated command (its key fields are logged), or null if the request was refused
      *                      before one was made.
      * @param status        the HTTP status of the answer (for the binary door: the one HTTP would have answered).
      * @param error         the answer's error code, or null for a success.
      */
-    public void log(final String door, final Operation op, final String correlationId, final Object command,
-        final int status, final ErrorCode error, final long latencyNs)
+    public void log(final String door, final Operation op, final String correlationId, final String keyId,
+        final Object command, final int status, final ErrorCode error, final long latencyNs)
     {
         final StringBuilder line = new StringBuilder(LINE_CHARS_INITIAL);
         line.append("door=").append(door).append(" op=").append(op.label());
         line.append(" correlationId=");
         appendQuotedIfNeeded(line, correlationId == null ? "-" : correlationId);
+        line.append(" keyId=").append(keyId == null ? "-" : keyId);
         appendKeyFields(line, command);
         line.append(" status=").append(status);
         line.append(" error=").append(error == null ? "-" : error.name());

@@ -15,6 +15,8 @@ import java.util.List;
  * @param firstOutcome what the creating call answered (HELD or REJECTED), replayed to retries of that call.
  * @param fingerprint  digest of the creating request body, so a retry with a different body is refused.
  * @param retainUntilMs after this the reservation (and its idempotency memory) may be forgotten.
+ * @param createdBy     the API key id of the call that created it; null when that call was not authenticated (no
+ *                      keys configured) or the reservation predates keys.
  */
 public record ReservationState(
     String reservationId,
@@ -27,8 +29,22 @@ public record ReservationState(
     String fingerprint,
     String correlationId,
     List<ReservationLine> lines,
-    List<ShortLine> shortLines)
+    List<ShortLine> shortLines,
+    String createdBy)
 {
+    /**
+     * Without an explicit caller: the one the lines carry, if they are a reserve command's (see {@link CallerLines}),
+     * else none. The grid creates reservations through this constructor.
+     */
+    public ReservationState(final String reservationId, final ReservationPhase phase,
+        final ReservationPhase firstOutcome, final long version, final long createdAtMs, final long expiresAtMs,
+        final long retainUntilMs, final String fingerprint, final String correlationId,
+        final List<ReservationLine> lines, final List<ShortLine> shortLines)
+    {
+        this(reservationId, phase, firstOutcome, version, createdAtMs, expiresAtMs, retainUntilMs, fingerprint,
+            correlationId, lines, shortLines, CallerLines.callerOf(lines));
+    }
+
     /** The reservation as GET answers it: its current status. */
     public Reservation current()
     {

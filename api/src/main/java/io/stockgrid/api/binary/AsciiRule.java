@@ -9,7 +9,9 @@ enum AsciiRule
     REQUEST_ID(1, Limits.REQUEST_ID_CHARS_MAX, Limits.REQUEST_ID_RULE),
     /** Optional: length 0 means absent. */
     CORRELATION_ID(0, Limits.CORRELATION_ID_CHARS_MAX,
-        "0.." + Limits.CORRELATION_ID_CHARS_MAX + " chars of printable ASCII without spaces");
+        "0.." + Limits.CORRELATION_ID_CHARS_MAX + " chars of printable ASCII without spaces"),
+    /** Optional: length 0 means no key. The secret's chars are never echoed in a violation. */
+    SECRET(0, Limits.SECRET_CHARS_MAX, "0.." + Limits.SECRET_CHARS_MAX + " chars of printable ASCII without spaces");
 
     final int minChars;
     final int maxChars;
@@ -32,6 +34,6 @@ enum AsciiRule
         {
             return Limits.isRequestIdChar(c);
         }
-        return Limits.isCorrelationIdChar(c);
+        return Limits.isCorrelationIdChar(c); // CORRELATION_ID and SECRET share the class
     }
 }

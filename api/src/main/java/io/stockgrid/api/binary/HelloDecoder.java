@@ -10,6 +10,9 @@ import static io.stockgrid.api.binary.HelloDescriptor.UNUSED_OFFSET;
 /** Decodes a {@link HelloDescriptor HELLO}. */
 public final class HelloDecoder extends MessageDecoder
 {
+    /** Where the secret field starts, or -1 when the HELLO has none (a version-1 HELLO). */
+    private int secretAt = -1;
+
     public HelloDecoder wrap(final DirectBuffer buffer, final int offset, final int length)
     {
         wrapMessage(buffer, offset, length);
@@ -19,8 +22,23 @@ public final class HelloDecoder extends MessageDecoder
     @Override
     public boolean validate()
     {
+        secretAt = -1;
         final int pos = blockStart(BLOCK_LENGTH);
-        if (pos < 0 || !unusedZero(blockInt(UNUSED_OFFSET)) || !end(pos + BLOCK_LENGTH))
+        if (pos < 0 || !unusedZero(blockInt(UNUSED_OFFSET)))
+        {
+            return false;
+        }
+        int end = pos + BLOCK_LENGTH;
+        if (HelloDescriptor.hasSecret(maxVersion()))
+        {
+            end = ascii(end, AsciiRule.SECRET, null, -1, "secret");
+            if (end < 0)
+            {
+                return false;
+            }
+            secretAt = pos + BLOCK_LENGTH;
+        }
+        if (!end(end))
         {
             return false;
         }
@@ -31,6 +49,12 @@ public final class HelloDecoder extends MessageDecoder
             return false;
         }
         return true;
+    }
+
+    /** The API key secret, or null when there is none (no secret field, or an empty one). Allocates. */
+    public String secret()
+    {
+        return secretAt < 0 ? null : asciiOrNull(secretAt);
     }
 
     public int minVersion()

@@ -16,7 +16,8 @@ package io.stockgrid.api.binary;
  * </pre>
  * <ul>
  *   <li>Schema Id: always {@link #SCHEMA_ID} ({@code 53 47}, "SG", on the wire).</li>
- *   <li>Schema Version: the version negotiated by HELLO; HELLO and HELLO_OK always carry 1.</li>
+ *   <li>Schema Version: the version negotiated by HELLO; HELLO and HELLO_OK always carry 1 (their header, that is:
+ *   a HELLO whose maxVersion is 2 or more also carries the secret field, see {@link HelloDescriptor}).</li>
  *   <li>Message Type: one of {@link MessageType}.</li>
  *   <li>Block Length: the length of the message's fixed block, which follows the header; in v1 it must equal the
  *   message type's block length.</li>
@@ -36,9 +37,15 @@ public final class MessageHeaderDescriptor
     public static final int SCHEMA_ID = 0x4753;
     /** The version the handshake messages are always encoded in. */
     public static final int HANDSHAKE_VERSION = 1;
-    /** The oldest and newest schema versions this code speaks. */
-    public static final int SCHEMA_VERSION_MIN = 1;
-    public static final int SCHEMA_VERSION_MAX = 1;
+    /**
+     * The oldest and newest schema versions this code speaks. Version 2 added the API key secret to HELLO and the
+     * UNAUTHENTICATED, FORBIDDEN and RATE_LIMITED errors; version 1 carried no key, so a node that checks keys
+     * cannot serve it, and this code speaks 2 only (a version-1 HELLO is refused by the version check).
+     */
+    public static final int SCHEMA_VERSION_MIN = 2;
+    public static final int SCHEMA_VERSION_MAX = 2;
+    /** The first version whose HELLO carries the {@code secret} field. */
+    public static final int SECRET_SINCE_VERSION = 2;
 
     private MessageHeaderDescriptor()
     {

@@ -89,6 +89,9 @@ public final class WireCodes
             case NOT_READY -> 15;
             case INTERNAL_ERROR -> 16;
             case NO_QUORUM -> 17;
+            case UNAUTHENTICATED -> 18;
+            case FORBIDDEN -> 19;
+            case RATE_LIMITED -> 20;
         };
     }
 
@@ -114,6 +117,9 @@ public final class WireCodes
             case 15 -> ErrorCode.NOT_READY;
             case 16 -> ErrorCode.INTERNAL_ERROR;
             case 17 -> ErrorCode.NO_QUORUM;
+            case 18 -> ErrorCode.UNAUTHENTICATED;
+            case 19 -> ErrorCode.FORBIDDEN;
+            case 20 -> ErrorCode.RATE_LIMITED;
             default -> null;
         };
     }

@@ -58,6 +58,8 @@ final class ClientConnection
     private final int port;
     private final long connectTimeoutMs;
     private final long requestTimeoutMs;
+    /** The API key secret sent in every HELLO (null: none; a node that checks keys then refuses the handshake). */
+    private final String secret;
     private final int maxRetries;
     private final int maxInFlight;
     private final int maxFrameBytes;
@@ -94,8 +96,9 @@ final class ClientConnection
 
     ClientConnection(final String host, final int port, final long connectTimeoutMs, final long requestTimeoutMs,
         final int maxRetries, final int maxInFlight, final int maxFrameBytes, final Transport transport,
-        final ClientEventLoops sharedLoops)
+        final ClientEventLoops sharedLoops, final String secret)
     {
+        this.secret = secret;
         this.host = host;
         this.port = port;
         this.connectTimeoutMs = connectTimeoutMs;
@@ -103,7 +106,7 @@ final class ClientConnection
         this.maxRetries = maxRetries;
         this.maxInFlight = maxInFlight;
         this.maxFrameBytes = maxFrameBytes;
-        this.scratch = new UnsafeBuffer(new byte[Math.max(maxFrameBytes, HelloDescriptor.LENGTH) +
+        this.scratch = new UnsafeBuffer(new byte[Math.max(maxFrameBytes, HelloDescriptor.LENGTH_MAX) +
             FrameDescriptor.LENGTH_FIELD_LENGTH]);
         this.ownLoops = sharedLoops == null;
         this.loops = ownLoops ? ClientEventLoops.single(transport) : sharedLoops;
@@ -421,6 +424,7 @@ final class ClientConnection
         final int length = new HelloEncoder().wrap(scratch, FrameDescriptor.LENGTH_FIELD_LENGTH).requestId(0)
             .minVersion(MessageHeaderDescriptor.SCHEMA_VERSION_MIN)
             .maxVersion(MessageHeaderDescriptor.SCHEMA_VERSION_MAX)
+            .secret(secret)
             .encodedLength();
         FrameDescriptor.messageLength(scratch, 0, length);
         final ByteBuf hello = ch.alloc().buffer(FrameDescriptor.LENGTH_FIELD_LENGTH + length);

@@ -71,7 +71,7 @@ public final class StockgridClient implements AutoCloseable
     {
         connection = new ClientConnection(builder.host, builder.port, builder.connectTimeout.toMillis(),
             builder.requestTimeout.toMillis(), builder.maxRetries, builder.maxInFlight, builder.maxFrameBytes,
-            builder.transport, builder.eventLoops);
+            builder.transport, builder.eventLoops, builder.apiKey);
         try
         {
             connection.start();
@@ -373,6 +373,7 @@ public final class StockgridClient implements AutoCloseable
         private int maxFrameBytes = FrameDescriptor.MAX_FRAME_BYTES_DEFAULT;
         private Transport transport;
         private ClientEventLoops eventLoops;
+        private String apiKey;
 
         private Builder()
         {
@@ -443,6 +444,16 @@ public final class StockgridClient implements AutoCloseable
         }
 
         /**
+         * The API key secret to authenticate with (sent in HELLO, protocol v2); null (the default) sends none, which
+         * a node that checks keys refuses (UNAUTHENTICATED) and a node without keys accepts.
+         */
+        public Builder apiKey(final String secret)
+        {
+            this.apiKey = secret;
+            return this;
+        }
+
+        /**
          * Checks every setting, connects, and completes the handshake.
          *
          * @throws IllegalArgumentException naming the first invalid setting and its value.
@@ -462,6 +473,14 @@ public final class StockgridClient implements AutoCloseable
             check(maxFrameBytes >= FrameDescriptor.MAX_FRAME_BYTES_MIN &&
                 maxFrameBytes <= FrameDescriptor.MAX_FRAME_BYTES_MAX, "maxFrameBytes must be in " +
                 FrameDescriptor.MAX_FRAME_BYTES_MIN + ".." + FrameDescriptor.MAX_FRAME_BYTES_MAX, maxFrameBytes);
+            if (apiKey != null)
+            {
+                // The secret itself never goes into the message: it would end up in logs.
+                check(!apiKey.isEmpty() && apiKey.length() <= Limits.SECRET_CHARS_MAX
+                    && apiKey.chars().allMatch(Limits::isCorrelationIdChar),
+                    "apiKey must be 1.." + Limits.SECRET_CHARS_MAX + " chars of printable ASCII without spaces",
+                    "(" + apiKey.length() + " chars, not shown)");
+            }
             if (transport == null)
             {
                 transport = Transport.fromSystemProperty();

@@ -34,7 +34,7 @@ class CodecRoundTripTest
     @Test
     void shouldFitTheLargestMessageOfEveryTypeInTheSmallestAllowedFrame()
     {
-        assertThat(List.of(HelloDescriptor.LENGTH, HelloOkDescriptor.LENGTH, ErrorDescriptor.LENGTH_MAX,
+        assertThat(List.of(HelloDescriptor.LENGTH_MAX, HelloOkDescriptor.LENGTH, ErrorDescriptor.LENGTH_MAX,
             SetStockDescriptor.LENGTH_MAX, AdjustDescriptor.LENGTH_MAX, ReturnDescriptor.LENGTH_MAX,
             ReserveDescriptor.LENGTH_MAX, ReservationIdDescriptor.LENGTH_MAX, GetAvailabilityDescriptor.LENGTH_MAX,
             AvailabilityDescriptor.LENGTH_MAX, ReservationDescriptor.LENGTH_MAX))
@@ -131,7 +131,7 @@ class CodecRoundTripTest
         final byte[] header = new byte[MessageHeaderDescriptor.HEADER_LENGTH];
         buffer.getBytes(0, header);
         assertThat(header).containsExactly(
-            0x53, 0x47, 0x01, 0x00, 0x0E, 0x00, 0x00, 0x00, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01);
+            0x53, 0x47, 0x02, 0x00, 0x0E, 0x00, 0x00, 0x00, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01);
         assertThat(Limits.LINES_MAX).isEqualTo(100);
     }
 }

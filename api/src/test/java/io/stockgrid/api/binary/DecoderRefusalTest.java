@@ -80,8 +80,8 @@ class DecoderRefusalTest
             ByteOrder.LITTLE_ENDIAN);
         assertRefused(new ReserveDecoder().wrap(buffer, 0, length), "malformed RESERVE: unused bytes must be zero");
         reserve(buffer, 2);
-        buffer.putShort(MessageHeaderDescriptor.SCHEMA_VERSION_OFFSET, (short)2, ByteOrder.LITTLE_ENDIAN);
-        assertRefused(new ReserveDecoder().wrap(buffer, 0, length), "schema version 2 is not 1");
+        buffer.putShort(MessageHeaderDescriptor.SCHEMA_VERSION_OFFSET, (short)1, ByteOrder.LITTLE_ENDIAN);
+        assertRefused(new ReserveDecoder().wrap(buffer, 0, length), "schema version 1 is not 2");
         assertRefused(new ReserveDecoder().wrap(buffer, 0, 10), "message shorter than its header");
     }
 
@@ -128,6 +128,11 @@ class DecoderRefusalTest
         assertRefused(new ErrorDecoder().wrap(buffer, 0, length), "field 'errorCode' has no meaning: 0");
         length = new HelloEncoder().wrap(buffer, 0).minVersion(2).maxVersion(1).encodedLength();
         assertRefused(new HelloDecoder().wrap(buffer, 0, length), "field 'minVersion' must be in 1..maxVersion");
+        length = new HelloEncoder().wrap(buffer, 0).minVersion(2).maxVersion(2).secret("has space").encodedLength();
+        assertRefused(new HelloDecoder().wrap(buffer, 0, length), "field 'secret' must be 0..255 chars of printable");
+        // A version-2 HELLO must carry the secret field (length 0 when there is no key): without it, it is truncated.
+        length = new HelloEncoder().wrap(buffer, 0).minVersion(2).maxVersion(2).encodedLength();
+        assertRefused(new HelloDecoder().wrap(buffer, 0, length), "field 'secret' runs past the end of the frame");
     }
 
     private void assertReserveRefused(final ToIntFunction<MutableDirectBuffer> encode, final String expected)

@@ -42,9 +42,9 @@ class ProtocolDocTest
             .requestId(42).expiresAtMs(1_795_000_000_000L).status(ReservationStatus.HELD).reservationId("order-7781")
             .line(2, "SKU-1", "WH-1").line(1, "SKU-9", "WH-1").encodedLength()));
         assertThat(documented.get("HELLO")).isEqualTo(frame(b -> new HelloEncoder().wrap(b, 4).requestId(0)
-            .minVersion(1).maxVersion(1).encodedLength()));
+            .minVersion(2).maxVersion(2).secret("kQ3v9Xb2-TmZpR7wL0aYcN5eHs8uJ4fD1gKqVxWz6oE").encodedLength()));
         assertThat(documented.get("HELLO_OK")).isEqualTo(frame(b -> new HelloOkEncoder().wrap(b, 4).requestId(0)
-            .version(1).maxFrameBytes(65_536).maxInFlight(256).encodedLength()));
+            .version(2).maxFrameBytes(65_536).maxInFlight(256).encodedLength()));
         assertThat(documented.get("ERROR")).isEqualTo(frame(b -> new ErrorEncoder().wrap(b, 4).requestId(43)
             .errorCode(ErrorCode.RESERVATION_NOT_HELD).status(ReservationStatus.COMMITTED)
             .message("reservation order-7781 is COMMITTED").encodedLength()));

@@ -39,7 +39,11 @@ final class SampleMessages
         final List<byte[]> messages = new ArrayList<>();
         messages.add(encode(b -> new HelloEncoder().wrap(b, 0).requestId(1).minVersion(1).maxVersion(1)
             .encodedLength()));
-        messages.add(encode(b -> new HelloOkEncoder().wrap(b, 0).requestId(1).version(1).maxFrameBytes(65536)
+        messages.add(encode(b -> new HelloEncoder().wrap(b, 0).requestId(1).minVersion(2).maxVersion(2)
+            .secret("Zm9vYmFyLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVmZ2hpams").encodedLength()));
+        messages.add(encode(b -> new HelloEncoder().wrap(b, 0).requestId(1).minVersion(1).maxVersion(3)
+            .secret(null).encodedLength()));
+        messages.add(encode(b -> new HelloOkEncoder().wrap(b, 0).requestId(1).version(2).maxFrameBytes(65536)
             .maxInFlight(256).encodedLength()));
         messages.add(encode(b -> new ErrorEncoder().wrap(b, 0).requestId(7).errorCode(ErrorCode.RESERVATION_NOT_HELD)
             .status(ReservationStatus.COMMITTED).message("reservation r-1 is COMMITTED").encodedLength()));
@@ -191,8 +195,13 @@ final class SampleMessages
         final long id = decoder.requestId();
         if (decoder instanceof HelloDecoder d)
         {
-            return new HelloEncoder().wrap(b, 0).requestId(id).minVersion(d.minVersion()).maxVersion(d.maxVersion())
-                .encodedLength();
+            final HelloEncoder e = new HelloEncoder().wrap(b, 0).requestId(id).minVersion(d.minVersion())
+                .maxVersion(d.maxVersion());
+            if (HelloDescriptor.hasSecret(d.maxVersion()))
+            {
+                e.secret(d.secret());
+            }
+            return e.encodedLength();
         }
         if (decoder instanceof HelloOkDecoder d)
         {

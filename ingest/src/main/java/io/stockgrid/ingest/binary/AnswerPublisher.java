@@ -91,6 +91,30 @@ final class AnswerPublisher
         return errorEncoder(requestId, code, buffer, offset).appendMessage(message).encodedLength();
     }
 
+    /**
+     * RATE_LIMITED for a key over its budget: the wait until its bucket has a token, in ms rounded up (HTTP gives
+     * the same wait in whole seconds, rounded up). Allocation-free.
+     */
+    int rateLimited(final long requestId, final String keyId, final long waitNs, final MutableDirectBuffer buffer,
+        final int offset)
+    {
+        final long waitMs = Math.max(1, Math.min(Integer.MAX_VALUE, (waitNs + 999_999L) / 1_000_000L));
+        lastError = ErrorCode.RATE_LIMITED;
+        return error.wrap(buffer, offset).requestId(requestId).errorCode(ErrorCode.RATE_LIMITED)
+            .retryAfterMs((int)waitMs).appendMessage("key ").appendMessage(keyId)
+            .appendMessage(" is over its rate limit; retry after ").appendMessage(waitMs).appendMessage(" ms")
+            .encodedLength();
+    }
+
+    /** FORBIDDEN: the connection's key lacks the scope the message needs. Allocation-free. */
+    int forbidden(final long requestId, final String keyId, final String scope, final CharSequence messageName,
+        final MutableDirectBuffer buffer, final int offset)
+    {
+        return errorEncoder(requestId, ErrorCode.FORBIDDEN, buffer, offset).appendMessage("key ").appendMessage(keyId)
+            .appendMessage(" lacks the scope '").appendMessage(scope).appendMessage("' that ")
+            .appendMessage(messageName).appendMessage(" needs").encodedLength();
+    }
+
     private ErrorEncoder errorEncoder(final long requestId, final ErrorCode code, final MutableDirectBuffer buffer,
         final int offset)
     {

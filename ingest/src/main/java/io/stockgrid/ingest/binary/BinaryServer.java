@@ -16,6 +16,7 @@ import io.stockgrid.api.binary.HelloOkDescriptor;
 import io.stockgrid.api.transport.Transport;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.IngestMetrics;
+import io.stockgrid.ingest.auth.AccessControl;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,15 @@ public final class BinaryServer implements AutoCloseable
         final CommandPipeline pipeline, final IngestMetrics metrics, final int maxFrameBytes, final int maxInFlightPerConnection)
         throws InterruptedException
     {
+        this(bindAddress, port, ioThreads, transport, pipeline, metrics, maxFrameBytes, maxInFlightPerConnection,
+            AccessControl.open());
+    }
+
+    /** @param access who may call which message, and how often (open: no keys, HELLO's secret is ignored). */
+    public BinaryServer(final String bindAddress, final int port, final int ioThreads, final Transport transport,
+        final CommandPipeline pipeline, final IngestMetrics metrics, final int maxFrameBytes,
+        final int maxInFlightPerConnection, final AccessControl access) throws InterruptedException
+    {
         if (maxFrameBytes < FrameDescriptor.MAX_FRAME_BYTES_MIN || maxFrameBytes > FrameDescriptor.MAX_FRAME_BYTES_MAX)
         {
             throw new IllegalArgumentException("maxFrameBytes must be in " + FrameDescriptor.MAX_FRAME_BYTES_MIN + ".."
@@ -79,7 +89,7 @@ public final class BinaryServer implements AutoCloseable
                         connections.add(ch);
                         ch.pipeline()
                             .addLast(new BinarySessionAdapter(pipeline, metrics, maxFrameBytes,
-                                maxInFlightPerConnection));
+                                maxInFlightPerConnection, access));
                     }
                 })
                 .bind(new InetSocketAddress(bindAddress, port)).sync().channel();

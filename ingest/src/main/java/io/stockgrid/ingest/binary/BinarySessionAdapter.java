@@ -26,6 +26,9 @@ import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.IngestMetrics;
 import io.stockgrid.ingest.Operation;
 import io.stockgrid.ingest.RequestLog;
+import io.stockgrid.ingest.auth.AccessControl;
+import io.stockgrid.ingest.auth.Keyring;
+import io.stockgrid.ingest.auth.Scope;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -73,6 +76,7 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
     private static final int DISCARD_READ_BYTES_THRESHOLD = 64 * 1024;
 
     private final CommandPipeline pipeline;
+    private final AccessControl access;
     private final IngestMetrics metrics;
     private final RequestLog requestLog;
     private final int maxFrameBytes;
@@ -104,12 +108,17 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
     private byte[] scratch;
     private boolean outIsScratch;
     private int state = AWAITING_HELLO;
+    /** The key the connection authenticated with at HELLO (null without keys), as of {@link #callerRing}. */
+    private Keyring.Entry caller;
+    private Keyring callerRing;
+    private String keyId;
     private ScheduledFuture<?> helloTimeout;
 
     BinarySessionAdapter(final CommandPipeline pipeline, final IngestMetrics metrics, final int maxFrameBytes,
-        final int maxInFlight)
+        final int maxInFlight, final AccessControl access)
     {
         this.pipeline = pipeline;
+        this.access = access;
         this.metrics = metrics;
         this.requestLog = pipeline.requestLog();
         this.maxFrameBytes = maxFrameBytes;
@@ -340,6 +349,12 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
             onHello(type, length);
             return;
         }
+        if (type == MessageType.HELLO)
+        {
+            // Checked before the version: a HELLO's header always says 1, whatever was negotiated.
+            refuseConnection(ErrorCode.INVALID_REQUEST, "HELLO was already exchanged");
+            return;
+        }
         if (header.schemaVersion() != MessageHeaderDescriptor.SCHEMA_VERSION_MAX)
         {
             refuseConnection(ErrorCode.INVALID_REQUEST, "schema version " + header.schemaVersion()
@@ -347,6 +362,10 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
             return;
         }
         final long requestId = header.requestId();
+        if (caller != null && !admitted(type, requestId))
+        {
+            return;
+        }
         switch (type)
         {
             case MessageType.SET_STOCK ->
@@ -357,7 +376,7 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
                     final Commands.SetStock command = new Commands.SetStock(setStock.sku(), setStock.location(),
                         setStock.onHand(), setStock.safetyStock());
                     submit(take(requestId, RequestSlot.STOCK, null, Operation.SET_STOCK, command),
-                        pipeline.setStock(command));
+                        pipeline.setStock(command, keyId));
                 }
             }
             case MessageType.ADJUST ->
@@ -368,7 +387,7 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
                     final Commands.Adjust command = new Commands.Adjust(adjust.sku(), adjust.location(),
                         adjust.eventId(), adjust.delta(), adjust.reason());
                     submit(take(requestId, RequestSlot.STOCK, null, Operation.ADJUST_STOCK, command),
-                        pipeline.adjust(command));
+                        pipeline.adjust(command, keyId));
                 }
             }
             case MessageType.RETURN ->
@@ -379,7 +398,7 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
                     final Commands.Return command = new Commands.Return(returnOf.returnId(), returnOf.sku(),
                         returnOf.location(), returnOf.quantity(), returnOf.disposition());
                     submit(take(requestId, RequestSlot.STOCK, null, Operation.RETURN, command),
-                        pipeline.acceptReturn(command));
+                        pipeline.acceptReturn(command, keyId));
                 }
             }
             case MessageType.RESERVE ->
@@ -401,7 +420,7 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
                     final String id = reservationId.reservationId();
                     final Commands.Settle command = new Commands.Settle(id,
                         op == Operation.COMMIT ? Commands.SettleAction.COMMIT : Commands.SettleAction.RELEASE);
-                    submit(take(requestId, RequestSlot.SETTLE, id, op, command), pipeline.settle(command));
+                    submit(take(requestId, RequestSlot.SETTLE, id, op, command), pipeline.settle(command, keyId));
                 }
             }
             case MessageType.GET_RESERVATION ->
@@ -423,7 +442,6 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
                         pipeline.availability(getAvailability.sku(), getAvailability.location()));
                 }
             }
-            case MessageType.HELLO -> refuseConnection(ErrorCode.INVALID_REQUEST, "HELLO was already exchanged");
             default -> refuseRequest(requestId, "message type " + type + " (" + MessageType.name(type)
                 + ") is not a request this node takes");
         }
@@ -449,11 +467,99 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
                 + MessageHeaderDescriptor.SCHEMA_VERSION_MAX);
             return;
         }
+        if (access.enabled())
+        {
+            caller = access.authenticate(hello.secret(), "binary");
+            if (caller == null)
+            {
+                refuseConnection(ErrorCode.UNAUTHENTICATED, "a known API key is required: send its secret in "
+                    + "HELLO's secret field");
+                return;
+            }
+            callerRing = access.keyring();
+            keyId = caller.id();
+        }
         state = OPEN;
         cancelHelloTimeout();
         final int offset = claimOut(HelloOkDescriptor.LENGTH);
         commitOut(offset, publisher.helloOk(hello.requestId(), version, maxFrameBytes, maxInFlight, outBuffer,
             offset + FrameDescriptor.LENGTH_FIELD_LENGTH));
+    }
+
+    /**
+     * Checks a request against the connection's key before it is decoded: the key must still be in force (a reload
+     * may have removed it: ERROR UNAUTHENTICATED, then close), hold the message's scope (ERROR FORBIDDEN) and have a
+     * token in its bucket (ERROR RATE_LIMITED with the wait in retryAfterMs). Allocation-free while the keys are
+     * unchanged. True if the request may go on; a message type that is no request is left to the switch.
+     */
+    private boolean admitted(final int type, final long requestId)
+    {
+        final Operation op = operationOf(type);
+        if (op == null)
+        {
+            return true;
+        }
+        final Keyring ring = access.keyring();
+        if (ring != callerRing)
+        {
+            caller = access.current(caller);
+            callerRing = ring;
+            if (caller == null)
+            {
+                access.recordUnauthenticated("binary");
+                onAnswered(op, null, ErrorCode.UNAUTHENTICATED, 0);
+                final int offset = claimOut(FrameDescriptor.LENGTH_FIELD_LENGTH + AnswerPublisher.SHORT_ANSWER_LENGTH_MAX);
+                commitOut(offset, publisher.error(requestId, ErrorCode.UNAUTHENTICATED, "key " + keyId
+                    + " is no longer known; closing the connection", outBuffer,
+                    offset + FrameDescriptor.LENGTH_FIELD_LENGTH));
+                metrics.recordBinaryRefusal(true);
+                final ByteBuf last = out;
+                out = null;
+                closeSession();
+                ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+                return false;
+            }
+        }
+        final Scope scope = scopeOf(op);
+        final long verdict = access.admit(caller, scope);
+        if (verdict == AccessControl.ALLOWED)
+        {
+            return true;
+        }
+        final int offset = claimOut(FrameDescriptor.LENGTH_FIELD_LENGTH + AnswerPublisher.SHORT_ANSWER_LENGTH_MAX);
+        final int at = offset + FrameDescriptor.LENGTH_FIELD_LENGTH;
+        commitOut(offset, verdict == AccessControl.FORBIDDEN ?
+            publisher.forbidden(requestId, keyId, scope.label(), MessageType.name(type), outBuffer, at) :
+            publisher.rateLimited(requestId, keyId, verdict, outBuffer, at));
+        onAnswered(op, null, verdict == AccessControl.FORBIDDEN ? ErrorCode.FORBIDDEN : ErrorCode.RATE_LIMITED, 0);
+        return false;
+    }
+
+    private static Operation operationOf(final int type)
+    {
+        return switch (type)
+        {
+            case MessageType.SET_STOCK -> Operation.SET_STOCK;
+            case MessageType.ADJUST -> Operation.ADJUST_STOCK;
+            case MessageType.RETURN -> Operation.RETURN;
+            case MessageType.RESERVE -> Operation.RESERVE;
+            case MessageType.COMMIT -> Operation.COMMIT;
+            case MessageType.RELEASE -> Operation.RELEASE;
+            case MessageType.GET_RESERVATION -> Operation.GET_RESERVATION;
+            case MessageType.GET_AVAILABILITY -> Operation.AVAILABILITY;
+            default -> null;
+        };
+    }
+
+    /** The scope each binary request needs: the same as its HTTP route's. */
+    private static Scope scopeOf(final Operation op)
+    {
+        return switch (op)
+        {
+            case SET_STOCK, ADJUST_STOCK, RETURN -> Scope.STOCK_WRITE;
+            case RESERVE, COMMIT, RELEASE -> Scope.RESERVATIONS_WRITE;
+            case GET_RESERVATION, AVAILABILITY, SKU_AVAILABILITY -> Scope.READ;
+        };
     }
 
     private Commands.Reserve reserveCommand()
@@ -467,7 +573,7 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
         final List<ReservationLine> list = List.of(lines);
         final int ttlSeconds = reserve.ttlSeconds();
         return new Commands.Reserve(reserve.reservationId(), list, ttlSeconds, reserve.correlationId(),
-            Commands.reserveFingerprint(list, ttlSeconds));
+            Commands.reserveFingerprint(list, ttlSeconds), keyId);
     }
 
     private boolean validated(final boolean valid, final long requestId, final String violation,
@@ -549,8 +655,8 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
         {
             final String given = command instanceof Commands.Reserve r ? r.correlationId() : null;
             final int status = error != null ? error.httpStatus() : op == Operation.RESERVE ? 201 : 200;
-            requestLog.log("binary", op, given != null ? given : requestLog.newCorrelationId(), command, status,
-                error, latencyNs);
+            requestLog.log("binary", op, given != null ? given : requestLog.newCorrelationId(), keyId, command,
+                status, error, latencyNs);
         }
     }
 

@@ -33,6 +33,8 @@ import io.stockgrid.ingest.ReservationPhase;
 import io.stockgrid.ingest.ReservationState;
 import io.stockgrid.ingest.RequestLog;
 import io.stockgrid.ingest.StockOutcome;
+import io.stockgrid.ingest.auth.AccessControl;
+import io.stockgrid.ingest.auth.Keyring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +72,9 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private final IngestMetrics metrics;
     private final RequestLog requestLog;
     private final AdminView admin;
+    private final AccessControl access;
+    /** True if /metrics and /v1/openapi.yaml answer without a key while keys are checked. */
+    private final boolean publicMetrics;
     private final byte[] openApiYaml;
     private final ArrayDeque<Slot> slots = new ArrayDeque<>(MAX_PIPELINED_REQUESTS);
     private ChannelHandlerContext ctx;
@@ -89,6 +94,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         String correlationId;
         /** The validated command, for the request log's key fields. */
         Object command;
+        /** The caller's API key id once authenticated, for the request log; null without one. */
+        String keyId;
         FullHttpResponse response;
 
         Slot(final long startNs, final boolean keepAlive)
@@ -99,9 +106,11 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     HttpApiHandler(final CommandPipeline pipeline, final IngestMetrics metrics, final AdminView admin,
-        final byte[] openApiYaml)
+        final byte[] openApiYaml, final AccessControl access, final boolean publicMetrics)
     {
         super(true);
+        this.access = access;
+        this.publicMetrics = publicMetrics;
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.requestLog = pipeline.requestLog();
@@ -199,6 +208,12 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         {
             slot.mutation = route.operation();
         }
+        if (access.enabled() && route.scope() != null && !(publicMetrics && route.publicUnlessClosed())
+            && !admitted(request, route, slot))
+        {
+            return;
+        }
+        final String keyId = slot.keyId;
         final List<String> params = match.params();
         byte[] body = null;
         if (route.hasBody())
@@ -221,7 +236,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 final String location = JsonRequests.pathKeyPart("location", params.get(1));
                 final Commands.SetStock command = JsonRequests.setStock(sku, location, correlatedBody(slot, body));
                 slot.command = command;
-                answerStock(slot, pipeline.setStock(command));
+                answerStock(slot, pipeline.setStock(command, keyId));
             }
             case ADJUST_STOCK ->
             {
@@ -229,13 +244,13 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 final String location = JsonRequests.pathKeyPart("location", params.get(1));
                 final Commands.Adjust command = JsonRequests.adjust(sku, location, correlatedBody(slot, body));
                 slot.command = command;
-                answerStock(slot, pipeline.adjust(command));
+                answerStock(slot, pipeline.adjust(command, keyId));
             }
             case RETURN ->
             {
                 final Commands.Return command = JsonRequests.returnOf(correlatedBody(slot, body));
                 slot.command = command;
-                answerStock(slot, pipeline.acceptReturn(command));
+                answerStock(slot, pipeline.acceptReturn(command, keyId));
             }
             case AVAILABILITY ->
             {
@@ -252,7 +267,9 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             }
             case RESERVE ->
             {
-                final Commands.Reserve command = JsonRequests.reserve(correlatedBody(slot, body), correlationId);
+                final Commands.Reserve parsed = JsonRequests.reserve(correlatedBody(slot, body), correlationId);
+                final Commands.Reserve command = keyId == null ? parsed : new Commands.Reserve(parsed.reservationId(),
+                    parsed.lines(), parsed.ttlSeconds(), parsed.correlationId(), parsed.fingerprint(), keyId);
                 slot.command = command;
                 answer(slot, pipeline.reserve(command), HttpApiHandler::reserveResponse);
             }
@@ -261,7 +278,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 final String id = JsonRequests.pathRequestId("reservationId", params.get(0));
                 answer(slot, pipeline.reservation(id), r -> r == null || r.phase() == ReservationPhase.PENDING ?
                     errorResponse(ErrorCode.RESERVATION_NOT_FOUND, "no reservation " + id) :
-                    response(HttpResponseStatus.OK, JsonResponses.reservation(r.current()), JSON));
+                    response(HttpResponseStatus.OK, JsonResponses.reservation(r.current(), r.createdBy()), JSON));
             }
             case COMMIT, RELEASE ->
             {
@@ -270,7 +287,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     Commands.SettleAction.COMMIT : Commands.SettleAction.RELEASE;
                 final Commands.Settle command = new Commands.Settle(id, action);
                 slot.command = command;
-                answer(slot, pipeline.settle(command), o -> settleResponse(id, o));
+                answer(slot, pipeline.settle(command, keyId), o -> settleResponse(id, o));
             }
             case OPENAPI -> complete(slot, response(HttpResponseStatus.OK, openApiYaml, YAML));
             case LIVE -> complete(slot, response(HttpResponseStatus.OK, JsonResponses.health("UP"), JSON));
@@ -297,6 +314,43 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 }
             }
         }
+    }
+
+    /**
+     * Authenticates the request's bearer key and checks its scope and rate budget for the route; answers the refusal
+     * (401, 403 or 429) and returns false if it is refused. Nothing is parsed, applied or journaled before this.
+     */
+    private boolean admitted(final FullHttpRequest request, final Route route, final Slot slot)
+    {
+        final Keyring.Entry caller = access.authenticateBearer(request.headers().get(HttpHeaderNames.AUTHORIZATION),
+            "http");
+        if (caller == null)
+        {
+            final FullHttpResponse response = errorResponse(ErrorCode.UNAUTHENTICATED,
+                "a known API key is required: send 'Authorization: Bearer <secret>'");
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+            complete(slot, response);
+            return false;
+        }
+        slot.keyId = caller.id();
+        final long verdict = access.admit(caller, route.scope());
+        if (verdict == AccessControl.FORBIDDEN)
+        {
+            respondError(slot, ErrorCode.FORBIDDEN, "key " + caller.id() + " lacks the scope '"
+                + route.scope().label() + "' that " + route.method() + " " + route.template() + " needs");
+            return false;
+        }
+        if (verdict != AccessControl.ALLOWED)
+        {
+            final long retryAfterSeconds = Math.max(1, (verdict + 999_999_999L) / 1_000_000_000L);
+            final FullHttpResponse response = errorResponse(ErrorCode.RATE_LIMITED, "key " + caller.id()
+                + " is over its rate limit (" + caller.key().ratePerSecond() + "/s, burst " + caller.key().burst()
+                + "); retry after " + retryAfterSeconds + " s");
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
+            complete(slot, response);
+            return false;
+        }
+        return true;
     }
 
     /** Parses a mutating route's body and takes its {@code correlationId}, if it has one, for the answer. */
@@ -503,7 +557,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 }
                 if (requestLog.isEnabled())
                 {
-                    requestLog.log("http", head.mutation, head.correlationId, head.command, code,
+                    requestLog.log("http", head.mutation, head.correlationId, head.keyId, head.command, code,
                         head.response instanceof ErrorAnswer e ? e.code : null, durationNs);
                 }
             }

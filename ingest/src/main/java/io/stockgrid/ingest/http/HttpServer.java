@@ -29,6 +29,7 @@ import io.stockgrid.api.transport.Transport;
 import io.stockgrid.ingest.AdminView;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.IngestMetrics;
+import io.stockgrid.ingest.auth.AccessControl;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,17 @@ public final class HttpServer implements AutoCloseable
     public HttpServer(final String bindAddress, final int port, final int ioThreads, final Transport transport,
         final CommandPipeline pipeline, final IngestMetrics metrics, final AdminView admin) throws InterruptedException
     {
+        this(bindAddress, port, ioThreads, transport, pipeline, metrics, admin, AccessControl.open(), true);
+    }
+
+    /**
+     * @param access        who may call which route, and how often (open: no keys).
+     * @param publicMetrics true if /metrics and /v1/openapi.yaml answer without a key while keys are checked.
+     */
+    public HttpServer(final String bindAddress, final int port, final int ioThreads, final Transport transport,
+        final CommandPipeline pipeline, final IngestMetrics metrics, final AdminView admin, final AccessControl access,
+        final boolean publicMetrics) throws InterruptedException
+    {
         final byte[] openApi = OpenApi.yamlBytes();
         group = new MultiThreadIoEventLoopGroup(ioThreads, transport.ioHandlerFactory());
         try
@@ -74,7 +86,7 @@ public final class HttpServer implements AutoCloseable
                             // The decoder emits every request in a read at once, whatever autoRead says; this holds
                             // them while HttpApiHandler has stopped reading (FIFO full, or an unsafe request pending).
                             .addLast(new FlowControlHandler())
-                            .addLast(new HttpApiHandler(pipeline, metrics, admin, openApi));
+                            .addLast(new HttpApiHandler(pipeline, metrics, admin, openApi, access, publicMetrics));
                     }
                 })
                 .bind(new InetSocketAddress(bindAddress, port)).sync().channel();

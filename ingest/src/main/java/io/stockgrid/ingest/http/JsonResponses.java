@@ -43,10 +43,20 @@ final class JsonResponses
 
     static byte[] reservation(final Reservation r)
     {
+        return reservation(r, null);
+    }
+
+    /** @param createdBy the API key id that created it, shown by GET; null (left out) when unknown or without keys. */
+    static byte[] reservation(final Reservation r, final String createdBy)
+    {
         final ObjectNode node = JsonRequests.MAPPER.createObjectNode();
         node.put("reservationId", r.reservationId());
         node.put("status", r.status().name());
         node.put("expiresAt", TIME.format(r.expiresAt()));
+        if (createdBy != null)
+        {
+            node.put("createdBy", createdBy);
+        }
         final ArrayNode lines = node.putArray("lines");
         for (final ReservationLine line : r.lines())
         {

@@ -1,6 +1,7 @@
 package io.stockgrid.ingest.http;
 
 import io.stockgrid.ingest.Operation;
+import io.stockgrid.ingest.auth.Scope;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,21 +12,26 @@ import java.util.List;
  */
 public enum Route
 {
-    SET_STOCK("PUT", "/v1/stock/{sku}/{location}", "set_stock", Operation.SET_STOCK),
-    ADJUST_STOCK("POST", "/v1/stock/{sku}/{location}/adjustments", "adjust_stock", Operation.ADJUST_STOCK),
-    AVAILABILITY("GET", "/v1/availability/{sku}/{location}", "availability", Operation.AVAILABILITY),
-    SKU_AVAILABILITY("GET", "/v1/availability/{sku}", "sku_availability", Operation.SKU_AVAILABILITY),
-    RESERVE("POST", "/v1/reservations", "reserve", Operation.RESERVE),
-    GET_RESERVATION("GET", "/v1/reservations/{reservationId}", "get_reservation", Operation.GET_RESERVATION),
-    COMMIT("POST", "/v1/reservations/{reservationId}/commit", "commit", Operation.COMMIT),
-    RELEASE("POST", "/v1/reservations/{reservationId}/release", "release", Operation.RELEASE),
-    RETURN("POST", "/v1/returns", "return", Operation.RETURN),
-    OPENAPI("GET", "/v1/openapi.yaml", "openapi", null),
-    LIVE("GET", "/health/live", "live", null),
-    READY("GET", "/health/ready", "ready", null),
-    METRICS("GET", "/metrics", "metrics", null),
-    ADMIN_CLUSTER("GET", "/admin/cluster", "admin_cluster", null),
-    ADMIN_DRAIN("POST", "/admin/drain", "admin_drain", null);
+    SET_STOCK("PUT", "/v1/stock/{sku}/{location}", "set_stock", Operation.SET_STOCK, Scope.STOCK_WRITE),
+    ADJUST_STOCK("POST", "/v1/stock/{sku}/{location}/adjustments", "adjust_stock", Operation.ADJUST_STOCK,
+        Scope.STOCK_WRITE),
+    AVAILABILITY("GET", "/v1/availability/{sku}/{location}", "availability", Operation.AVAILABILITY, Scope.READ),
+    SKU_AVAILABILITY("GET", "/v1/availability/{sku}", "sku_availability", Operation.SKU_AVAILABILITY, Scope.READ),
+    RESERVE("POST", "/v1/reservations", "reserve", Operation.RESERVE, Scope.RESERVATIONS_WRITE),
+    GET_RESERVATION("GET", "/v1/reservations/{reservationId}", "get_reservation", Operation.GET_RESERVATION,
+        Scope.READ),
+    COMMIT("POST", "/v1/reservations/{reservationId}/commit", "commit", Operation.COMMIT, Scope.RESERVATIONS_WRITE),
+    RELEASE("POST", "/v1/reservations/{reservationId}/release", "release", Operation.RELEASE,
+        Scope.RESERVATIONS_WRITE),
+    RETURN("POST", "/v1/returns", "return", Operation.RETURN, Scope.STOCK_WRITE),
+    /** Open unless the node closes it (then {@code read}); see {@link #publicUnlessClosed()}. */
+    OPENAPI("GET", "/v1/openapi.yaml", "openapi", null, Scope.READ),
+    LIVE("GET", "/health/live", "live", null, null),
+    READY("GET", "/health/ready", "ready", null, null),
+    /** Open unless the node closes it (then {@code read}). */
+    METRICS("GET", "/metrics", "metrics", null, Scope.READ),
+    ADMIN_CLUSTER("GET", "/admin/cluster", "admin_cluster", null, Scope.ADMIN),
+    ADMIN_DRAIN("POST", "/admin/drain", "admin_drain", null, Scope.ADMIN);
 
     private static final Route[] VALUES = values();
 
@@ -33,10 +39,13 @@ public enum Route
     private final String template;
     private final String endpoint;
     private final Operation operation;
+    private final Scope scope;
     private final String[] segments;
 
-    Route(final String method, final String template, final String endpoint, final Operation operation)
+    Route(final String method, final String template, final String endpoint, final Operation operation,
+        final Scope scope)
     {
+        this.scope = scope;
         this.method = method;
         this.template = template;
         this.endpoint = endpoint;
@@ -63,6 +72,21 @@ public enum Route
     public Operation operation()
     {
         return operation;
+    }
+
+    /**
+     * The scope a key needs for this route, or null for the health routes, which are always open (a load balancer
+     * or kubelet probes them without a key).
+     */
+    public Scope scope()
+    {
+        return scope;
+    }
+
+    /** True for the routes that answer without a key unless the node is told to close them (metrics, OpenAPI). */
+    public boolean publicUnlessClosed()
+    {
+        return this == METRICS || this == OPENAPI;
     }
 
     /** True for the routes that change inventory: their answers carry X-Correlation-Id and are request-logged. */

@@ -259,8 +259,8 @@ class BinaryServerTest
         void hello() throws IOException
         {
             final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
-            final int length = new HelloEncoder().wrap(buffer, FrameDescriptor.LENGTH_FIELD_LENGTH).minVersion(1)
-                .maxVersion(1).encodedLength();
+            final int length = new HelloEncoder().wrap(buffer, FrameDescriptor.LENGTH_FIELD_LENGTH).minVersion(2)
+                .maxVersion(2).secret(null).encodedLength();
             FrameDescriptor.messageLength(buffer, 0, length);
             out.write(buffer.byteArray(), 0, FrameDescriptor.LENGTH_FIELD_LENGTH + length);
             assertThat(readType()).isEqualTo(MessageType.HELLO_OK);
