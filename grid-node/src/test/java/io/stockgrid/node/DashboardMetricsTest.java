@@ -6,6 +6,8 @@ import io.stockgrid.api.ReservationLine;
 import io.stockgrid.api.ReservationStatus;
 import io.stockgrid.api.ReturnDisposition;
 import io.stockgrid.api.client.StockgridClient;
+import io.stockgrid.ingest.auth.KeyFile;
+import io.stockgrid.ingest.auth.Scope;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -50,8 +54,15 @@ class DashboardMetricsTest
     @BeforeAll
     static void startNodeAndCall() throws Exception
     {
-        node = TestNode.start(dataDir);
-        http = new HttpJson(node.httpPort());
+        // With an API key, so that the per-key series exist too.
+        final String secret = KeyFile.newSecret(new SecureRandom());
+        final Path keys = dataDir.resolve("keys.json");
+        Files.writeString(keys, "{\"keys\":[" + KeyFile.entryJson("dm-key", secret, EnumSet.allOf(Scope.class),
+            100_000, 100_000) + "]}");
+        node = StockgridNode.start(TestNode.config(dataDir.resolve("data")).set(Setting.AUTH_KEYS, keys.toString())
+            .conclude());
+        http = new HttpJson(node.httpPort(), secret);
+        assertThat(new HttpJson(node.httpPort()).get("/v1/availability/DM-SKU-1/DM-WH-1").status()).isEqualTo(401);
         // HTTP: stock updates (freshness), a held and a rejected reservation (accept/reject, top SKUs), settle, return.
         assertThat(http.put("/v1/stock/DM-SKU-1/DM-WH-1", "{\"onHand\":5}").status()).isEqualTo(200);
         assertThat(http.post("/v1/stock/DM-SKU-1/DM-WH-1/adjustments", "{\"eventId\":\"dm-e1\",\"delta\":1}")
@@ -65,7 +76,8 @@ class DashboardMetricsTest
             + "\"quantity\":1,\"disposition\":\"RESTOCK\"}").status()).isEqualTo(200);
         assertThat(http.get("/v1/availability/DM-SKU-1/DM-WH-1").status()).isEqualTo(200);
         // Binary: the same kinds of calls, so that the binary door's series exist too.
-        try (StockgridClient client = StockgridClient.builder().address("127.0.0.1", node.binaryPort()).build())
+        try (StockgridClient client = StockgridClient.builder().address("127.0.0.1", node.binaryPort())
+            .apiKey(secret).build())
         {
             client.setStock("DM-SKU-2", "DM-WH-2", 3, 0);
             client.adjust("DM-SKU-2", "DM-WH-2", "dm-e2", 1, null);

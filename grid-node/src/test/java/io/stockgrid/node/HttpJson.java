@@ -18,10 +18,19 @@ public final class HttpJson
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    /** An API key secret sent as {@code Authorization: Bearer} on every request, or null. */
+    private final String bearer;
 
     public HttpJson(final int port)
     {
+        this(port, null);
+    }
+
+    /** Sends {@code Authorization: Bearer <secret>} with every request (a node with API keys). */
+    public HttpJson(final int port, final String bearer)
+    {
         this.base = "http://127.0.0.1:" + port;
+        this.bearer = bearer;
     }
 
     /** An answer: status, parsed JSON body (null if not JSON), raw body and headers. */
@@ -59,6 +68,10 @@ public final class HttpJson
     {
         try
         {
+            if (bearer != null)
+            {
+                request.setHeader("Authorization", "Bearer " + bearer);
+            }
             final HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;

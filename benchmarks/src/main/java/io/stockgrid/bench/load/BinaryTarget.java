@@ -35,9 +35,13 @@ final class BinaryTarget implements Target
     private final ConnectionSet<Connection> connections = new ConnectionSet<>();
     private final ClientEventLoops eventLoops;
 
+    /** The API key secret sent in HELLO, or null (a node without keys). */
+    private final String apiKey;
+
     BinaryTarget(final String host, final int port, final int connections, final int window, final int backlog,
-        final int ioThreads, final Workload workload)
+        final int ioThreads, final Workload workload, final String apiKey)
     {
+        this.apiKey = apiKey;
         this.host = host;
         this.port = port;
         this.connectionCount = connections;
@@ -56,7 +60,7 @@ final class BinaryTarget implements Target
     @Override
     public String description()
     {
-        return "Stockgrid binary protocol v1 at " + host + ":" + port;
+        return "Stockgrid binary protocol v2 at " + host + ":" + port;
     }
 
     @Override
@@ -66,7 +70,7 @@ final class BinaryTarget implements Target
         {
             final StockgridClient client = StockgridClient.builder().address(host, port)
                 .connectTimeout(Duration.ofSeconds(5)).requestTimeout(REQUEST_TIMEOUT)
-                .maxInFlight(window).maxRetries(0).eventLoops(eventLoops).build();
+                .maxInFlight(window).maxRetries(0).eventLoops(eventLoops).apiKey(apiKey).build();
             connections.add(new Connection(client));
         }
     }

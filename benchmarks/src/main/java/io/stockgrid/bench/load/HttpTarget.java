@@ -54,9 +54,14 @@ final class HttpTarget implements Target
     private final EventLoopGroup group;
     private final ConnectionSet<Connection> connections = new ConnectionSet<>();
 
+    /** The {@code Authorization} header value sent with every request, or null (a node without keys). */
+    private final String authorization;
+
+    /** @param apiKey the API key secret sent as a bearer token, or null for none. */
     HttpTarget(final String host, final int port, final int connections, final int window, final int backlog,
-        final int ioThreads, final Workload workload)
+        final int ioThreads, final Workload workload, final String apiKey)
     {
+        this.authorization = apiKey == null ? null : "Bearer " + apiKey;
         this.host = host;
         this.port = port;
         this.connectionCount = connections;
@@ -180,6 +185,10 @@ final class HttpTarget implements Target
         final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, content);
         request.headers().set(HttpHeaderNames.HOST, host);
         request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        if (authorization != null)
+        {
+            request.headers().set(HttpHeaderNames.AUTHORIZATION, authorization);
+        }
         if (body != null)
         {
             request.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);

@@ -114,6 +114,11 @@ final class LoadOptions
         description = "directory for summary.json, the .hgrm files and the charts")
     Path out = Path.of("bench-out");
 
+    @Option(names = "--api-key", defaultValue = "",
+        description = "API key secret for a node with keys (Authorization: Bearer over http, HELLO over binary); the "
+            + "key needs stock:write, reservations:write and read. Empty: none (a node without keys)")
+    String apiKey = "";
+
     @Option(names = "--run-id", defaultValue = "",
         description = "prefix of this run's SKU and reservation names; empty: derived from the clock")
     String runId = "";

@@ -40,13 +40,13 @@ enum TargetKind
         {
             case HTTP:
                 return new HttpTarget(host, port, options.connections, options.window, options.backlog,
-                    options.ioThreads, workload);
+                    options.ioThreads, workload, options.apiKey.isEmpty() ? null : options.apiKey);
             case REDIS:
                 return new RedisTarget(host, port, options.connections, options.window, options.backlog,
                     options.ioThreads, workload);
             case BINARY:
                 return new BinaryTarget(host, port, options.connections, options.window, options.backlog,
-                    options.ioThreads, workload);
+                    options.ioThreads, workload, options.apiKey.isEmpty() ? null : options.apiKey);
             default:
                 throw new IllegalStateException("unknown target " + this);
         }

@@ -2,6 +2,8 @@ package io.stockgrid.bench.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stockgrid.ingest.auth.KeyFile;
+import io.stockgrid.ingest.auth.Scope;
 import io.stockgrid.node.NodeConfig;
 import io.stockgrid.node.Setting;
 import io.stockgrid.node.StockgridNode;
@@ -14,6 +16,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.EnumSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,10 +115,53 @@ class LoadGeneratorSmokeTest
         }
     }
 
+    @Test
+    void shouldDriveANodeWithApiKeysThroughBothDoorsWithTheGivenKey() throws Exception
+    {
+        final String secret = KeyFile.newSecret(new SecureRandom());
+        final Path keys = dir.resolve("keys.json");
+        Files.writeString(keys, "{\"keys\":[" + KeyFile.entryJson("bench", secret, EnumSet.of(Scope.STOCK_WRITE,
+            Scope.RESERVATIONS_WRITE, Scope.READ), 1_000_000, 1_000_000) + "]}");
+        try (StockgridNode node = startNode("node-keys", 16901, keys))
+        {
+            final LoadOptions options = new LoadOptions();
+            options.targets = java.util.List.of("http", "binary");
+            options.ports = node.httpPort() + "," + node.binaryPort();
+            options.apiKey = secret;
+            options.rate = 200;
+            options.warmupSeconds = 1;
+            options.durationSeconds = 2;
+            options.connections = 2;
+            options.window = 4;
+            options.skus = 10;
+            options.stock = 20;
+            options.out = dir.resolve("out-keys");
+            options.noProgress = true;
+            options.conclude();
+            final LoadGenerator.Result result;
+            try (PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            {
+                result = LoadGenerator.run(options, out);
+            }
+            for (final RunResult run : result.runs())
+            {
+                assertThat(run.audit().oversoldUnits()).isZero();
+                assertThat(run.audit().acceptedReservations()).as("reservations made with the key").isPositive();
+            }
+            assertThat(result.passed()).isTrue();
+        }
+    }
+
     /** A real node in this JVM, on free HTTP and binary ports and its own data dir and cluster name. */
     private StockgridNode startNode(final String name, final int memberPort) throws Exception
     {
+        return startNode(name, memberPort, null);
+    }
+
+    private StockgridNode startNode(final String name, final int memberPort, final Path keys) throws Exception
+    {
         return StockgridNode.start(new NodeConfig()
+            .set(Setting.AUTH_KEYS, keys == null ? "" : keys.toString())
             .set(Setting.HTTP_PORT, "0")
             .set(Setting.BINARY_PORT, "0")
             .set(Setting.DATA_DIR, dir.resolve(name).toString())
