@@ -198,7 +198,8 @@ public final class GridConfig
             new StoreTable.Spec(HazelcastInventoryService.RESERVATIONS_MAP,
                 Map.of("heldUntilMs", r -> ((ReservationRecord)r).getHeldUntilMs(),
                     "pendingSinceMs", r -> ((ReservationRecord)r).getPendingSinceMs()), "heldUntilMs", true),
-            new StoreTable.Spec(HazelcastInventoryService.LOCATIONS_MAP, Map.of(), null)), 1, quorum));
+            new StoreTable.Spec(HazelcastInventoryService.LOCATIONS_MAP, Map.of(), null)), 1, quorum,
+            membership.minClusterSize()));
         return config;
     }
 }

@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.ConfigAccessor;
 import com.hazelcast.config.ServiceConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.partition.IPartition;
 import com.hazelcast.internal.partition.MigrationAwareService;
 import com.hazelcast.internal.nio.BufferObjectDataInput;
 import com.hazelcast.internal.nio.BufferObjectDataOutput;
@@ -14,6 +15,7 @@ import com.hazelcast.internal.partition.PartitionReplicationEvent;
 import com.hazelcast.internal.services.ManagedService;
 import com.hazelcast.internal.services.SplitBrainProtectionAwareService;
 import com.hazelcast.spi.impl.NodeEngine;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import com.hazelcast.spi.impl.operationservice.Operation;
 
 import java.io.IOException;
@@ -46,6 +48,7 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
     private final List<String> tableNames;
     private final int backupCount;
     private final String quorumRule;
+    private final int minClusterSize;
     private volatile NodeEngine nodeEngine;
     /** Per partition, per table (in {@link #tableNames} order). */
     private volatile StoreTable[][] partitions;
@@ -57,10 +60,12 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
     private volatile AtomicLongArray earliestIndexedMs;
 
     /**
-     * @param backupCount synchronous backups of every operation.
-     * @param quorumRule  the split-brain protection rule mutations are checked against, or null for none.
+     * @param backupCount    synchronous backups of every operation.
+     * @param quorumRule     the split-brain protection rule mutations are checked against, or null for none.
+     * @param minClusterSize members this member must list to change anything (1: no quorum).
      */
-    PartitionStore(final List<StoreTable.Spec> tables, final int backupCount, final String quorumRule)
+    PartitionStore(final List<StoreTable.Spec> tables, final int backupCount, final String quorumRule,
+        final int minClusterSize)
     {
         for (final StoreTable.Spec spec : tables)
         {
@@ -72,6 +77,7 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
         this.tableNames = tables.stream().map(StoreTable.Spec::name).toList();
         this.backupCount = backupCount;
         this.quorumRule = quorumRule;
+        this.minClusterSize = minClusterSize;
     }
 
     /** Adds the service to a member's configuration (before the member starts). */
@@ -233,6 +239,59 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
     int backupCount()
     {
         return backupCount;
+    }
+
+    /**
+     * Refuses, before anything is changed, a change this member could answer without a copy anywhere else while
+     * the cluster it lists would have one: on the partition's thread, against the member list and the partition
+     * table as they are now.
+     * <ul>
+     *   <li>Fewer members listed than the quorum: refused as Hazelcast's split-brain protection refuses (its own check
+     *   follows membership events, a moment after the member list).</li>
+     *   <li>Fewer backup replicas than {@code min(backupCount, members - 1)}: Hazelcast sends backups only to the
+     *   replicas the partition table names, so with none named it answers at once. A split's minority is in that
+     *   state between dropping one cut-off member and the next (it still lists enough members for its quorum), and
+     *   so is every cluster for the moment between losing a member and re-creating the backups that member held. An
+     *   answer given then has one copy; a minority's is discarded at the heal. Refused with {@link BackupsMissing}
+     *   (the caller answers "retry"), which SplitBrainTest once caught as a lost acknowledged reservation.</li>
+     * </ul>
+     */
+    void ensureWritable(final int partitionId)
+    {
+        final NodeEngine engine = nodeEngine();
+        final int members = engine.getClusterService().getSize();
+        if (minClusterSize > 1 && members < minClusterSize)
+        {
+            throw new SplitBrainProtectionException("this member lists " + members + " members, fewer than the "
+                + minClusterSize + " a change needs");
+        }
+        final int needed = Math.min(backupCount, members - 1);
+        if (needed > 0)
+        {
+            final IPartition partition = engine.getPartitionService().getPartition(partitionId);
+            for (int replica = 1; replica <= needed; replica++)
+            {
+                if (partition.getReplicaAddress(replica) == null)
+                {
+                    throw new BackupsMissing(partitionId, replica, members);
+                }
+            }
+        }
+    }
+
+    /**
+     * A change refused because its partition has fewer backup replicas than the members allow for (see
+     * {@link #ensureWritable}); nothing was changed, and a retry succeeds once the backups are there again.
+     */
+    static final class BackupsMissing extends IllegalStateException
+    {
+        private static final long serialVersionUID = 1L;
+
+        BackupsMissing(final int partitionId, final int replica, final int members)
+        {
+            super("partition " + partitionId + " has no backup replica " + replica + " while " + members
+                + " members are listed (a member left, or is being cut off); nothing was changed, retry shortly");
+        }
     }
 
     int partitionCount()

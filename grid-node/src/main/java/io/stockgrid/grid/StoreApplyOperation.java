@@ -41,6 +41,10 @@ final class StoreApplyOperation extends StoreOperation implements BackupAwareOpe
     @Override
     public void run()
     {
+        if (changesState())
+        {
+            store().ensureWritable(getPartitionId());
+        }
         final StoreTable storeTable = storeTable();
         final HazelcastInstance hazelcast = getNodeEngine().getHazelcastInstance();
         final long wallMs = System.currentTimeMillis();
@@ -66,6 +70,22 @@ final class StoreApplyOperation extends StoreOperation implements BackupAwareOpe
             }
             results.add(keyResults);
         }
+    }
+
+    /** Whether some command here may change state (decided before running any, without allocating). */
+    private boolean changesState()
+    {
+        for (final EntryProcessor<Object, Object, Object>[] onKey : processors)
+        {
+            for (final EntryProcessor<Object, Object, Object> processor : onKey)
+            {
+                if (processor instanceof JournaledProcessor || processor.getBackupProcessor() != null)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
