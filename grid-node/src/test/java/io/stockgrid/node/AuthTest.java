@@ -353,6 +353,7 @@ class AuthTest
                 {
                     assertThat(ex.errorCode()).isEqualTo(ErrorCode.RATE_LIMITED);
                     assertThat(ex.retryAfterMs()).isEqualTo(1_000);
+                    assertThat(ex.isRetryable()).as("after retryAfterMs").isTrue();
                 });
             assertThat(other.setStock("AU-B3", "WH-1", 3).onHand()).isEqualTo(3);
 

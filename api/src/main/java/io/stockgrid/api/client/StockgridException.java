@@ -84,14 +84,15 @@ public final class StockgridException extends RuntimeException
 
     /**
      * True if the same call may succeed if made again later with the same ids: the node was overloaded, not
-     * ready, failed part-way, or was still making the reservation; or there was no answer or no connection.
+     * ready, failed part-way, or was still making the reservation, or the key was over its rate budget (wait
+     * {@link #retryAfterMs()} first); or there was no answer or no connection.
      */
     public boolean isRetryable()
     {
         if (kind == Kind.ERROR_ANSWER)
         {
             return errorCode == ErrorCode.OVERLOADED || errorCode == ErrorCode.NOT_READY ||
-                errorCode == ErrorCode.NO_QUORUM ||
+                errorCode == ErrorCode.NO_QUORUM || errorCode == ErrorCode.RATE_LIMITED ||
                 errorCode == ErrorCode.UNAVAILABLE || errorCode == ErrorCode.REQUEST_IN_PROGRESS;
         }
         return kind == Kind.TIMEOUT || kind == Kind.WINDOW_FULL || kind == Kind.CONNECTION;
