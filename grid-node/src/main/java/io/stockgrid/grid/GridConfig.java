@@ -1,18 +1,10 @@
 package io.stockgrid.grid;
 
-import com.hazelcast.config.CacheDeserializedValues;
 import com.hazelcast.config.Config;
-import com.hazelcast.config.InMemoryFormat;
-import com.hazelcast.config.IndexConfig;
-import com.hazelcast.config.IndexType;
 import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.MergePolicyConfig;
-import com.hazelcast.config.MetadataPolicy;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
-import com.hazelcast.spi.merge.DiscardMergePolicy;
 
 import java.util.List;
 import java.util.Map;
@@ -75,17 +67,20 @@ public final class GridConfig
     public static final String QUORUM_RULE = "stockgrid-quorum";
 
     /**
-     * Stores reservation records as objects instead of byte arrays ({@code --reservations-format object}): entry
-     * processors then work on the object and the expiry index reads {@code heldUntilMs} from it, where the binary
-     * format serialises each new value and deserialises the whole record (old and new) for the index on every change.
-     * Measured in docs/benchmarks.md: about 15% more peak throughput, about a quarter more heap per retained
-     * reservation. Set it alike on every member.
+     * Keeps reservation records as objects instead of in the partition's byte arena ({@code --reservations-format
+     * object}): more heap per retained reservation and longer young pauses (docs/benchmarks.md, session 7). Set it
+     * alike on every member.
      */
     public static void storeReservationsAsObjects(final Config config)
     {
-        config.getMapConfig(HazelcastInventoryService.RESERVATIONS_MAP).setInMemoryFormat(InMemoryFormat.OBJECT)
-            .setCacheDeserializedValues(CacheDeserializedValues.INDEX_ONLY);
         PartitionStore.of(config).keepAsObjects(HazelcastInventoryService.RESERVATIONS_MAP);
+    }
+
+    /** How a member keeps its reservation records: {@code binary} (the byte arena) or {@code object}. */
+    public static String reservationsFormat(final Config config)
+    {
+        return PartitionStore.of(config).spec(HazelcastInventoryService.RESERVATIONS_MAP).compact() ? "binary" :
+            "object";
     }
 
     public static Config memberConfig(final String clusterName, final String bindAddress, final int memberPort,
@@ -144,10 +139,6 @@ public final class GridConfig
 
         config.getSerializationConfig().addDataSerializableFactory(GridSerializers.FACTORY_ID, new GridSerializers());
 
-        // OBJECT format: entry processors work on the live record, with no (de)serialisation of its holds per call.
-        // No indexes on the stock map: with an index, every change must update it and Hazelcast also copies the
-        // record's old value for it (together two thirds of the partition threads' time in a profile). The SKU's
-        // locations live in a registry of their own; overdue holds are found by an occasional scan.
         final String quorum;
         if (membership.minClusterSize() > 1)
         {
@@ -161,37 +152,10 @@ public final class GridConfig
         {
             quorum = null;
         }
-        // When a split heals, the smaller side's entries are discarded and the larger side's kept: the minority
-        // refused mutations (quorum, failed backups), so whatever it still holds was never acknowledged.
-        final MergePolicyConfig keepMajority = new MergePolicyConfig(DiscardMergePolicy.class.getName(),
-            MergePolicyConfig.DEFAULT_BATCH_SIZE);
-        config.addMapConfig(new MapConfig(HazelcastInventoryService.STOCK_MAP)
-            .setBackupCount(1)
-            .setAsyncBackupCount(0)
-            .setInMemoryFormat(InMemoryFormat.OBJECT));
-        config.addMapConfig(new MapConfig(HazelcastInventoryService.LOCATIONS_MAP)
-            .setBackupCount(1)
-            .setAsyncBackupCount(0)
-            .setInMemoryFormat(InMemoryFormat.OBJECT));
-        config.addMapConfig(new MapConfig(HazelcastInventoryService.RESERVATIONS_MAP)
-            .setBackupCount(1)
-            .setAsyncBackupCount(0)
-            // BINARY, unlike the other maps: a reservation is written whole each time it changes (two or three
-            // times in its life) and then kept for the retention period, so storing it as one byte array instead
-            // of a graph of a dozen objects costs little per change and spares the collector copying those graphs.
-            .setInMemoryFormat(InMemoryFormat.BINARY)
-            .setCacheDeserializedValues(CacheDeserializedValues.NEVER)
-            .addIndexConfig(new IndexConfig(IndexType.SORTED, "heldUntilMs")));
-        for (final String map : List.of(HazelcastInventoryService.STOCK_MAP, HazelcastInventoryService.LOCATIONS_MAP,
-            HazelcastInventoryService.RESERVATIONS_MAP))
-        {
-            // No JSON metadata (values are never JSON) and no per-map statistics (nothing reads them): both are
-            // work on every change on the partition threads.
-            config.getMapConfig(map).setSplitBrainProtectionName(quorum).setMergePolicyConfig(keepMajority)
-                .setMetadataPolicy(MetadataPolicy.OFF).setStatisticsEnabled(false);
-        }
-        // The partition engine's tables: the same three, with the same backups and quorum rule. Registered on every
-        // member whichever engine it uses (an idle service costs nothing), so a member can always serve it.
+        // The grid's three tables, kept by the Stockgrid partition service: one synchronous backup, mutations checked
+        // against the quorum rule. When a split heals, the smaller side's tables are emptied (PartitionStore.reset)
+        // and the larger side's replicas arrive by migration: the minority refused mutations (quorum, missing
+        // backups), so whatever it still held was never acknowledged.
         PartitionStore.register(config, new PartitionStore(List.of(
             new StoreTable.Spec(HazelcastInventoryService.STOCK_MAP,
                 Map.of("earliestExpiryMs", r -> ((StockRecord)r).getEarliestExpiryMs()), null),

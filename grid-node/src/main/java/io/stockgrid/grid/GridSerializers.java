@@ -37,8 +37,7 @@ public final class GridSerializers implements DataSerializableFactory
     static final int SNAPSHOT_STOCK = 28;
     static final int SNAPSHOT_RESERVATION = 29;
     static final int BACKUP = 30;
-    static final int BATCH = 31;
-    static final int SYNC_BACKUP_ENTRY_OPERATION = 32;
+    // 31 and 32 were the IMap engine's batch processor and multi-key operation (removed in session 8): not reused.
     static final int STORE_APPLY = 40;
     static final int STORE_BACKUP = 41;
     static final int STORE_QUERY = 42;
@@ -76,8 +75,6 @@ public final class GridSerializers implements DataSerializableFactory
             case SNAPSHOT_STOCK -> new RecordSnapshots.SnapshotStock();
             case SNAPSHOT_RESERVATION -> new RecordSnapshots.SnapshotReservation();
             case BACKUP -> new BackupProcessor<>();
-            case BATCH -> new BatchProcessor<>();
-            case SYNC_BACKUP_ENTRY_OPERATION -> new SyncBackupEntryOperation();
             case STORE_APPLY -> new StoreApplyOperation();
             case STORE_BACKUP -> new StoreBackupOperation();
             case STORE_QUERY -> new StoreQueryOperation();

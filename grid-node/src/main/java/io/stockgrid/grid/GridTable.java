@@ -10,9 +10,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * One partitioned table of grid records (stock, reservations, locations), changed only by entry processors on the
- * key's partition thread. The reservation flows, the sweep, restore and snapshots are written against this, so the
- * same proven logic runs on either engine: {@link MapTable} (a Hazelcast IMap) or {@link PartitionTable} (the
- * Stockgrid partition service on Hazelcast's SPI, see {@link PartitionStore}).
+ * key's partition thread. The reservation flows, the sweep, restore and snapshots are written against this; the
+ * implementation is {@link PartitionTable} (the Stockgrid partition service on Hazelcast's SPI, see
+ * {@link PartitionStore}). (Until session 8 a second one kept the records in Hazelcast IMaps; the flows proven on it
+ * were kept unchanged when it went.)
  * <p>
  * Every mutating call returns only once the change is on the primary and its synchronous backup.
  */
@@ -20,7 +21,7 @@ interface GridTable<K, V>
 {
     String name();
 
-    /** The partition that holds {@code key} (the engines partition keys differently). */
+    /** The partition that holds {@code key}. */
     int partitionOf(K key);
 
     /**

@@ -44,7 +44,7 @@ import java.util.function.Supplier;
 /**
  * The inventory service on a Hazelcast grid: two tables, {@code stock} ((sku, location) -> {@link StockRecord}) and
  * {@code reservations} (reservationId -> {@link ReservationRecord}), changed only by entry processors, kept by the
- * chosen {@link Engine} (IMaps, or the Stockgrid partition service). A call's
+ * Stockgrid partition service ({@link PartitionStore}). A call's
  * multi-step flow (a reservation touches one record per line plus its own) runs on a bounded pool of worker threads
  * that wait on the grid; the lines of one reservation are sent to their partitions in parallel.
  */
@@ -82,7 +82,6 @@ public final class HazelcastInventoryService implements InventoryService
     private final GridTable<StockKey, StockRecord> stock;
     private final GridTable<String, ReservationRecord> reservations;
     private final GridTable<String, Locations.Set> locations;
-    private final Engine engine;
     private volatile long nextLeftoverScanMs;
     private final ThreadPoolExecutor workers;
     private final long retentionMs;
@@ -95,6 +94,7 @@ public final class HazelcastInventoryService implements InventoryService
     private volatile long nextOrphanScanNs;
 
     /**
+     * @param hazelcast     a member configured by {@link GridConfig}, which registers the partition service.
      * @param workerThreads threads that run call flows and wait on the grid.
      * @param maxQueued     calls that may wait for a worker; beyond it calls fail with {@link Overloaded}.
      * @param retentionMs   how long reservation outcomes, eventIds and returnIds are remembered.
@@ -102,21 +102,10 @@ public final class HazelcastInventoryService implements InventoryService
     public HazelcastInventoryService(final HazelcastInstance hazelcast, final int workerThreads, final int maxQueued,
         final long retentionMs)
     {
-        this(hazelcast, Engine.IMAP, workerThreads, maxQueued, retentionMs);
-    }
-
-    /**
-     * @param engine where the records live: IMaps, or the Stockgrid partition service (the member must have been
-     *               configured by {@link GridConfig}, which registers it).
-     */
-    public HazelcastInventoryService(final HazelcastInstance hazelcast, final Engine engine, final int workerThreads,
-        final int maxQueued, final long retentionMs)
-    {
         this.hazelcast = hazelcast;
-        this.engine = engine;
-        this.stock = table(hazelcast, engine, STOCK_MAP);
-        this.reservations = table(hazelcast, engine, RESERVATIONS_MAP);
-        this.locations = table(hazelcast, engine, LOCATIONS_MAP);
+        this.stock = table(hazelcast, STOCK_MAP);
+        this.reservations = table(hazelcast, RESERVATIONS_MAP);
+        this.locations = table(hazelcast, LOCATIONS_MAP);
         this.retentionMs = retentionMs;
         final AtomicInteger threadId = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0, TimeUnit.MILLISECONDS,
@@ -144,19 +133,9 @@ public final class HazelcastInventoryService implements InventoryService
         this.settler = new SettleBatcher(stock, reservations, SETTLE_APPLIERS, maxQueued);
     }
 
-    static <K, V> GridTable<K, V> table(final HazelcastInstance hazelcast, final Engine engine,
-        final String name)
+    static <K, V> GridTable<K, V> table(final HazelcastInstance hazelcast, final String name)
     {
-        return switch (engine)
-        {
-            case IMAP -> new MapTable<>(hazelcast.<K, V>getMap(name));
-            case PARTITION -> new PartitionTable<>(PartitionStore.of(hazelcast), name);
-        };
-    }
-
-    public Engine engine()
-    {
-        return engine;
+        return new PartitionTable<>(PartitionStore.of(hazelcast), name);
     }
 
     /** A copy of the stock record of (sku, location), or null: for diagnostics and tests, not the hot path. */

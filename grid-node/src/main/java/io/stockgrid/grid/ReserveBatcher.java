@@ -123,7 +123,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
             }
             final ReservationState pending = new ReservationState(c.reservationId(), ReservationPhase.PENDING, null, 1,
                 p.nowMs(), flow.expiresAtMs, flow.expiresAtMs + retentionMs, c.fingerprint(), c.correlationId(),
-                c.lines(), List.of());
+                c.lines(), List.of(), c.createdBy());
             begins.put(c.reservationId(), List.of(new ReservationProcessors.Begin(pending, p.nowMs(), coordinator,
                 flow.attempt)));
             flows.add(flow);

@@ -3,7 +3,6 @@ package io.stockgrid.node;
 import io.netty.channel.epoll.Epoll;
 import io.stockgrid.api.binary.FrameDescriptor;
 import io.stockgrid.api.transport.Transport;
-import io.stockgrid.grid.Engine;
 import io.stockgrid.ingest.Journal;
 import io.stockgrid.ingest.auth.KeyFile;
 
@@ -39,7 +38,6 @@ public final class NodeConfig
     int ioThreads;
     Transport transport;
     boolean reservationsAsObjects;
-    Engine engine;
     long idempotencyRetentionMs;
     long expirySweepIntervalMs;
     int expirySweepBatch;
@@ -185,12 +183,6 @@ public final class NodeConfig
         maxInFlight = intIn(Setting.MAX_IN_FLIGHT, 1, 1_000_000);
         workerThreads = intIn(Setting.WORKER_THREADS, 1, 1_024);
         ioThreads = intIn(Setting.IO_THREADS, 1, 256);
-        engine = switch (nonBlank(Setting.ENGINE))
-        {
-            case "imap" -> Engine.IMAP;
-            case "partition" -> Engine.PARTITION;
-            default -> throw invalid(Setting.ENGINE, "must be 'imap' or 'partition'");
-        };
         reservationsAsObjects = switch (nonBlank(Setting.RESERVATIONS_FORMAT))
         {
             case "binary" -> false;

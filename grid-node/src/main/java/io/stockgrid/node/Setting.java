@@ -38,12 +38,9 @@ public enum Setting
     PARTITIONS("partitions", "271",
         "grid partitions, 1..1024; fewer, larger partitions put more commands in each grid operation, more spread a "
             + "migration finer; the same on every member (a member of another count cannot join)"),
-    ENGINE("engine", "partition",
-        "where the grid keeps its records: imap (Hazelcast IMaps) or partition (the Stockgrid partition service on "
-            + "Hazelcast's SPI, see docs/architecture.md); set it alike on every member"),
     RESERVATIONS_FORMAT("reservations-format", "binary",
-        "how the grid stores reservation records: binary (serialised: the partition engine's byte arena, the imap "
-            + "engine's BINARY map) or object (live objects: more heap, and on the partition engine longer young pauses)"),
+        "how the grid stores reservation records: binary (serialised, in each partition's byte arena) or object (live "
+            + "objects: more heap per reservation and longer young pauses); set it alike on every member"),
     TRANSPORT("transport", "auto",
         "Netty transport of both doors: auto (native epoll on Linux x86_64 or aarch64, else nio), epoll or nio"),
     IDEMPOTENCY_RETENTION_HOURS("idempotency-retention-hours", "24",

@@ -120,7 +120,7 @@ public final class StockgridNode implements AutoCloseable
             hz = hazelcastFactory.apply(hzConfig);
             // Room for every admitted request, plus the sweep and the calls workers are still finishing, so that an
             // admitted (and journaled) command is never refused by the pool.
-            svc = new HazelcastInventoryService(hz, config.engine, config.workerThreads,
+            svc = new HazelcastInventoryService(hz, config.workerThreads,
                 config.maxInFlight + config.workerThreads + 16, config.idempotencyRetentionMs);
             svc.requireMembers(config.minClusterSize);
             final RecoveredState state = recovery.state();
@@ -294,7 +294,7 @@ public final class StockgridNode implements AutoCloseable
         return hazelcast;
     }
 
-    /** The grid service (tests and diagnostics read records through it, whichever engine keeps them). */
+    /** The grid service (tests and diagnostics read records through it). */
     public HazelcastInventoryService service()
     {
         return service;

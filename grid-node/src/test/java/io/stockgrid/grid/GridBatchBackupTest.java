@@ -16,8 +16,7 @@ import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.RecoveredState;
 import io.stockgrid.ingest.ReservationOutcome;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -32,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A batch applied through either engine ({@link GridBatch} for IMaps, {@link StoreApplyOperation} for the partition
- * service) is answered only once its synchronous backup has acknowledged it. With the
+ * A batch applied by the partition service ({@link StoreApplyOperation}) is answered only once its synchronous backup
+ * has acknowledged it. With the
  * backup member unreachable (but still in the member list, as in the first seconds of a split) the call must fail
  * as indeterminate, not report success: Hazelcast's own multi-key operation declares its backups asynchronous and
  * answers at once, which let a cut-off member acknowledge reservations the rest of the cluster never received.
@@ -48,37 +47,26 @@ class GridBatchBackupTest
         members.forEach(HazelcastInstance::shutdown);
     }
 
-    @ParameterizedTest
-    @EnumSource(Engine.class)
+    @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void aBatchWhoseBackupCannotBeReachedFailsInsteadOfBeingAcknowledged(final Engine engine) throws Exception
+    void aBatchWhoseBackupCannotBeReachedFailsInsteadOfBeingAcknowledged() throws Exception
     {
         startTwoMembers();
         final HazelcastInstance a = members.get(0);
         final HazelcastInstance b = members.get(1);
         final GridTable<StockKey, StockRecord> stock =
-            HazelcastInventoryService.table(a, engine, HazelcastInventoryService.STOCK_MAP);
+            HazelcastInventoryService.table(a, HazelcastInventoryService.STOCK_MAP);
 
         // Reachable backup: the batch is applied, and B (the backup) has the change as soon as the call returns.
         final StockKey reachable = keyOwnedBy(a, stock, "OK");
         final Map<StockKey, ArrayList<KeyResult>> applied = stock.applyBatch(
             Map.of(reachable, List.of(new StockProcessors.SetStock(7, 0))));
         assertThat(applied).containsKey(reachable);
-        if (engine == Engine.IMAP)
-        {
-            assertThat(a.getMap(HazelcastInventoryService.STOCK_MAP).getLocalMapStats().getOwnedEntryCount())
-                .isEqualTo(1);
-            assertThat(b.getMap(HazelcastInventoryService.STOCK_MAP).getLocalMapStats().getBackupEntryCount())
-                .as("B holds the backup when the call returns").isEqualTo(1);
-        }
-        else
-        {
-            final int partition = stock.partitionOf(reachable);
-            final long[] primary = PartitionStore.of(a).digest(partition, 0);
-            assertThat(primary[0]).isEqualTo(1);
-            assertThat(PartitionStore.of(a).digest(partition, 1)).as("B holds the backup when the call returns")
-                .containsExactly(primary);
-        }
+        final int partition = stock.partitionOf(reachable);
+        final long[] primary = PartitionStore.of(a).digest(partition, 0);
+        assertThat(primary[0]).isEqualTo(1);
+        assertThat(PartitionStore.of(a).digest(partition, 1)).as("B holds the backup when the call returns")
+            .containsExactly(primary);
 
         // A partition B owns: the operation travels to B (through the grid's serialisers) and is answered from there.
         final StockKey remote = keyOwnedBy(b, stock, "REMOTE");
@@ -103,17 +91,16 @@ class GridBatchBackupTest
      * leaving as the acknowledgement of every backup it was to receive, so without a check of our own the batch
      * would be answered as applied, and after the heal the majority (which never had it) would not know it.
      */
-    @ParameterizedTest
-    @EnumSource(Engine.class)
+    @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void aBatchWhoseBackupMemberIsRemovedWhileItWaitsFailsInsteadOfBeingAcknowledged(final Engine engine)
+    void aBatchWhoseBackupMemberIsRemovedWhileItWaitsFailsInsteadOfBeingAcknowledged()
         throws Exception
     {
         startTwoMembers();
         final HazelcastInstance a = members.get(0);
         final HazelcastInstance b = members.get(1);
         final GridTable<StockKey, StockRecord> stock =
-            HazelcastInventoryService.table(a, engine, HazelcastInventoryService.STOCK_MAP);
+            HazelcastInventoryService.table(a, HazelcastInventoryService.STOCK_MAP);
         final StockKey cutOff = keyOwnedBy(a, stock, "LEFT");
 
         SplitBrainTestSupport.blockCommunicationBetween(a, b);
@@ -136,17 +123,16 @@ class GridBatchBackupTest
      * migrations off, so the backups it held are not re-created: a change on such a partition is refused with nothing
      * applied, while a partition that kept its backup is served.
      */
-    @ParameterizedTest
-    @EnumSource(value = Engine.class, names = "PARTITION")
+    @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void aChangeOnAPartitionWithoutItsBackupIsRefusedWhileTheQuorumIsThere(final Engine engine) throws Exception
+    void aChangeOnAPartitionWithoutItsBackupIsRefusedWhileTheQuorumIsThere() throws Exception
     {
         startMembers(3, 2);
         final HazelcastInstance a = members.get(0);
         final HazelcastInstance b = members.get(1);
         final HazelcastInstance c = members.get(2);
         final GridTable<StockKey, StockRecord> stock =
-            HazelcastInventoryService.table(a, engine, HazelcastInventoryService.STOCK_MAP);
+            HazelcastInventoryService.table(a, HazelcastInventoryService.STOCK_MAP);
         final StockKey lost = keyWithReplicas(a, b, stock, "LOST");
         final StockKey kept = keyWithReplicas(a, c, stock, "KEPT");
 
@@ -242,20 +228,34 @@ class GridBatchBackupTest
      * partitions must not be answered HELD (with Hazelcast's own multi-key operation it was, and the majority side
      * of a split never had it).
      */
-    @ParameterizedTest
-    @EnumSource(Engine.class)
+    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void aReservationWhoseBackupCannotBeReachedIsNotAnsweredHeld(final Engine engine) throws Exception
+    void aReservationWhoseBackupCannotBeReachedIsNotAnsweredHeld() throws Exception
     {
         startTwoMembers();
         final HazelcastInstance a = members.get(0);
         final HazelcastInstance b = members.get(1);
-        final HazelcastInventoryService service = new HazelcastInventoryService(a, engine, 2, 100, 3_600_000);
+        final HazelcastInventoryService service = new HazelcastInventoryService(a, 2, 100, 3_600_000);
         try
         {
             service.restore(new RecoveredState(List.of(), List.of()));
             final StockKey key = keyOwnedBy(a, service.stockTable(), "RES");
-            service.stockTable().executeOnKey(key, new StockProcessors.SetStock(10, 0));
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    service.stockTable().executeOnKey(key, new StockProcessors.SetStock(10, 0));
+                    break;
+                }
+                catch (final IndeterminateOperationStateException ex)
+                {
+                    // Seen twice in looped runs with the two cores saturated: a backup ack later than the 3 s
+                    // timeout on a healthy cluster. The set is absolute, so repeating it is safe; this test is
+                    // about the cut-off backup below.
+                    assertThat(attempt).as("setting the stock (backup acks missed on a healthy cluster)")
+                        .isLessThan(3);
+                }
+            }
             String id = null;
             for (int i = 0; id == null; i++)
             {

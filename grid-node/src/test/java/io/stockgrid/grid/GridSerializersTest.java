@@ -299,7 +299,7 @@ class GridSerializersTest
 
         final List<Class<?>> expected = new ArrayList<>(List.of(StockKey.class, StockRecord.class,
             ReservationRecord.class, KeyResult.class, ReservationResult.class, BackupProcessor.class,
-            BatchProcessor.class, SyncBackupEntryOperation.class, StoreApplyOperation.class,
+            StoreApplyOperation.class,
             StoreBackupOperation.class, StoreQueryOperation.class, StoreReplicationOperation.class,
             StoreDigestOperation.class));
         expected.addAll(List.of(StoreTable.class.getDeclaredClasses()));
@@ -316,23 +316,25 @@ class GridSerializersTest
     }
 
     @Test
-    void shouldCarryABatchAndItsBackupAcrossMembersAndApplyTheSameChanges()
+    void shouldCarryEachCommandsBackupAcrossMembersAndApplyTheSameChanges()
     {
         final StockKey key = new StockKey("S", "L");
-        final java.util.Map<StockKey, java.util.List<JournaledProcessor<StockKey, StockRecord, KeyResult>>> byKey =
-            new java.util.HashMap<>();
-        byKey.put(key, java.util.List.of(new StockProcessors.SetStock(5, 0), new StockProcessors.Hold("r1", 2, 99),
+        final java.util.List<JournaledProcessor<StockKey, StockRecord, KeyResult>> commands = java.util.List.of(
+            new StockProcessors.SetStock(5, 0), new StockProcessors.Hold("r1", 2, 99),
             new StockProcessors.Hold("r2", 4, 99), new StockProcessors.ReleaseHold("r1",
-                io.stockgrid.ingest.KeyEffect.Kind.EXPIRE)));
-        final BatchProcessor<StockKey, StockRecord, KeyResult> batch = roundTrip(new BatchProcessor<>(byKey));
+                io.stockgrid.ingest.KeyEffect.Kind.EXPIRE));
         final java.util.Map.Entry<StockKey, StockRecord> primary = new java.util.AbstractMap.SimpleEntry<>(key, null);
-        final java.util.List<KeyResult> results = batch.process(primary);
+        final java.util.Map.Entry<StockKey, StockRecord> backup = new java.util.AbstractMap.SimpleEntry<>(key, null);
+        final java.util.List<KeyResult> results = new ArrayList<>();
+        for (final JournaledProcessor<StockKey, StockRecord, KeyResult> command : commands)
+        {
+            results.add(roundTrip(command).process(primary));
+            // What StoreBackupOperation carries to the backup replica, after the primary ran the command.
+            roundTrip(command.getBackupProcessor()).process(backup);
+        }
         assertThat(results).extracting(KeyResult::code).containsExactly(KeyResult.Code.APPLIED,
             KeyResult.Code.APPLIED, KeyResult.Code.SHORT, KeyResult.Code.APPLIED);
         assertThat(results.get(2).quantity()).as("available when r2 was tried").isEqualTo(3);
-
-        final java.util.Map.Entry<StockKey, StockRecord> backup = new java.util.AbstractMap.SimpleEntry<>(key, null);
-        roundTrip(batch.getBackupProcessor()).process(backup);
         assertThat(backup.getValue().version()).isEqualTo(primary.getValue().version()).isEqualTo(3);
         assertThat(backup.getValue().reserved()).isEqualTo(primary.getValue().reserved()).isZero();
     }

@@ -35,7 +35,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -101,8 +100,6 @@ class InventoryModelTest
     private static int runsPassed;
 
     private static HazelcastInstance hazelcast;
-    /** One service per engine, on the one member: each keeps its records apart from the other's. */
-    private static final Map<Engine, HazelcastInventoryService> SERVICES = new EnumMap<>(Engine.class);
     private static HazelcastInventoryService service;
     private static GridTable<StockKey, StockRecord> stockMap;
     private static GridTable<String, ReservationRecord> reservationMap;
@@ -112,61 +109,49 @@ class InventoryModelTest
     {
         hazelcast = Hazelcast.newHazelcastInstance(GridConfig.memberConfig(
             "model-" + ProcessHandle.current().pid() + "-" + System.nanoTime(), "127.0.0.1", 16701));
-        for (final Engine engine : Engine.values())
-        {
-            final HazelcastInventoryService s = new HazelcastInventoryService(hazelcast, engine, 4, 1_000,
-                RETENTION_MS);
-            s.restore(new RecoveredState(List.of(), List.of()));
-            SERVICES.put(engine, s);
-        }
+        service = new HazelcastInventoryService(hazelcast, 4, 1_000, RETENTION_MS);
+        service.restore(new RecoveredState(List.of(), List.of()));
     }
 
     @AfterAll
     static void stopMember()
     {
-        SERVICES.values().forEach(HazelcastInventoryService::close);
+        if (service != null)
+        {
+            service.close();
+        }
         if (hazelcast != null)
         {
             hazelcast.shutdown();
         }
         System.out.println("model test reached: " + REACHED);
-        if (runsPassed == CI_SEEDS.length * Engine.values().length && STEPS >= 300)
+        if (runsPassed == CI_SEEDS.length && STEPS >= 300)
         {
             assertThat(REACHED).as("paths reached by the CI seeds").containsKeys(MUST_REACH.toArray(String[]::new));
         }
     }
 
-    /** Every seed on every engine ({@code -Dstockgrid.model.engine=imap|partition} runs one engine). */
+    /** Every CI seed ({@code -Dstockgrid.model.seed=N} runs one). */
     static Stream<Arguments> runs()
     {
         final String one = System.getProperty("stockgrid.model.seed");
         final long[] seeds = one == null || one.isBlank() ? CI_SEEDS : new long[] {Long.parseLong(one.trim())};
-        final String engine = System.getProperty("stockgrid.model.engine");
-        final List<Engine> engines = engine == null || engine.isBlank() ? List.of(Engine.values()) :
-            List.of(Engine.parse(engine));
-        return engines.stream().flatMap(e -> LongStream.of(seeds).mapToObj(seed -> Arguments.of(e, seed)));
+        return LongStream.of(seeds).mapToObj(Arguments::of);
     }
 
-    @ParameterizedTest(name = "{0} seed {1}")
+    @ParameterizedTest(name = "seed {0}")
     @MethodSource("runs")
-    void shouldAnswerAndRecoverExactlyAsTheSequentialModel(final Engine engine, final long seed,
-        @TempDir final Path dataDir)
+    void shouldAnswerAndRecoverExactlyAsTheSequentialModel(final long seed, @TempDir final Path dataDir)
     {
-        service = SERVICES.get(engine);
         stockMap = service.stockTable();
         reservationMap = service.reservationTable();
         stockMap.clear();
         reservationMap.clear();
         service.locationTable().clear();
-        assertThat(stockMap).isInstanceOf(engine == Engine.PARTITION ? PartitionTable.class : MapTable.class);
-        final int mapRecordsBefore = hazelcast.getMap(HazelcastInventoryService.STOCK_MAP).size();
+        assertThat(stockMap).isInstanceOf(PartitionTable.class);
         new Run(seed, STEPS, dataDir).execute();
-        if (engine == Engine.PARTITION)
-        {
-            assertThat(hazelcast.getMap(HazelcastInventoryService.STOCK_MAP).size()).as("no IMap use")
-                .isEqualTo(mapRecordsBefore);
-            assertThat(PartitionStore.of(hazelcast).recordsHeld()).as("records in the partition store").isPositive();
-        }
+        assertThat(hazelcast.getMap(HazelcastInventoryService.STOCK_MAP).size()).as("no IMap use").isZero();
+        assertThat(PartitionStore.of(hazelcast).recordsHeld()).as("records in the partition store").isPositive();
     }
 
     // =========================================================================================================

@@ -59,7 +59,7 @@ class PartitionStoreTest
             .isSameAs(PartitionStore.of(a));
         assertThat(PartitionStore.of(a).partitionCount()).isEqualTo(a.getPartitionService().getPartitions().size());
         final GridTable<StockKey, StockRecord> stock =
-            HazelcastInventoryService.table(a, Engine.PARTITION, HazelcastInventoryService.STOCK_MAP);
+            HazelcastInventoryService.table(a, HazelcastInventoryService.STOCK_MAP);
         final StockKey key = new StockKey("REG", "L");
         assertThat(stock.executeOnKey(key, new StockProcessors.SetStock(9, 1)).code())
             .isEqualTo(KeyResult.Code.APPLIED);
@@ -76,7 +76,7 @@ class PartitionStoreTest
         final HazelcastInstance a = start(0);
         start(1);
         awaitSafe(2);
-        final HazelcastInventoryService service = new HazelcastInventoryService(a, Engine.PARTITION, 4, 10_000,
+        final HazelcastInventoryService service = new HazelcastInventoryService(a, 4, 10_000,
             3_600_000);
         try
         {

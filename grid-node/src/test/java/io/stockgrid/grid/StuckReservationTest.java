@@ -12,13 +12,11 @@ import io.stockgrid.ingest.ReservationState;
 import io.stockgrid.ingest.SweepOutcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,9 +29,7 @@ class StuckReservationTest
 {
     private static final long RETENTION_MS = 3_600_000;
     private static HazelcastInstance hazelcast;
-    /** One service per engine, on the one member: each keeps its records apart from the other's. */
-    private static final Map<Engine, HazelcastInventoryService> SERVICES = new EnumMap<>(Engine.class);
-    private HazelcastInventoryService service;
+    private static HazelcastInventoryService service;
     private GridTable<StockKey, StockRecord> stock;
     private GridTable<String, ReservationRecord> reservations;
 
@@ -42,33 +38,27 @@ class StuckReservationTest
     {
         hazelcast = Hazelcast.newHazelcastInstance(GridConfig.memberConfig(
             "stuck-" + ProcessHandle.current().pid() + "-" + System.nanoTime(), "127.0.0.1", 16801));
-        for (final Engine engine : Engine.values())
-        {
-            final HazelcastInventoryService s = new HazelcastInventoryService(hazelcast, engine, 2, 100, RETENTION_MS);
-            s.restore(new RecoveredState(List.of(), List.of()));
-            SERVICES.put(engine, s);
-        }
+        service = new HazelcastInventoryService(hazelcast, 2, 100, RETENTION_MS);
+        service.restore(new RecoveredState(List.of(), List.of()));
     }
 
     @AfterAll
     static void stopMember()
     {
-        SERVICES.values().forEach(HazelcastInventoryService::close);
+        service.close();
         hazelcast.shutdown();
     }
 
-    private void use(final Engine engine)
+    @BeforeEach
+    void tables()
     {
-        service = SERVICES.get(engine);
         stock = service.stockTable();
         reservations = service.reservationTable();
     }
 
-    @ParameterizedTest
-    @EnumSource(Engine.class)
-    void shouldForgetAtOnceAReservationWhoseMemberLeftWhileMakingIt(final Engine engine)
+    @Test
+    void shouldForgetAtOnceAReservationWhoseMemberLeftWhileMakingIt()
     {
-        use(engine);
         final long t0 = 5_000_000;
         final StockKey key = new StockKey("ORPHAN", "WH-1");
         stock.executeOnKey(key, new StockProcessors.SetStock(10, 0));
@@ -93,11 +83,9 @@ class StuckReservationTest
         assertThat(stock.get(key).reserved()).isEqualTo(2);
     }
 
-    @ParameterizedTest
-    @EnumSource(Engine.class)
-    void shouldLeaveAPendingReservationOfALiveMemberAloneUntilItsExpiryAndThenFenceItFirst(final Engine engine)
+    @Test
+    void shouldLeaveAPendingReservationOfALiveMemberAloneUntilItsExpiryAndThenFenceItFirst()
     {
-        use(engine);
         final long t0 = 1_000_000;
         final long expiresAt = t0 + 120_000;
         final StockKey key = new StockKey("STUCK", "WH-1");
@@ -128,11 +116,9 @@ class StuckReservationTest
      * The two halves of giving up on an attempt, which compensation, the sweep and a restart's reconcile share: the
      * record is forgotten only while it is the attempt's own PENDING one, and only the attempt's own holds go back.
      */
-    @ParameterizedTest
-    @EnumSource(Engine.class)
-    void shouldForgetOnlyTheAttemptsPendingRecordAndReturnOnlyItsHolds(final Engine engine)
+    @Test
+    void shouldForgetOnlyTheAttemptsPendingRecordAndReturnOnlyItsHolds()
     {
-        use(engine);
         final long t0 = 7_000_000;
         final long expiresAt = t0 + 600_000;
         final StockKey key = new StockKey("GIVEUP", "WH-1");
@@ -184,11 +170,9 @@ class StuckReservationTest
      * late Finish) released by reservationId, taking the retry's hold: the reservation read HELD with no units
      * behind it. Every such actor is now fenced by the attempt, so none of them touches the retry.
      */
-    @ParameterizedTest
-    @EnumSource(Engine.class)
-    void shouldLeaveARetrysReservationWholeWhateverTheForgottenAttemptStillDoes(final Engine engine)
+    @Test
+    void shouldLeaveARetrysReservationWholeWhateverTheForgottenAttemptStillDoes()
     {
-        use(engine);
         final long t0 = 9_000_000;
         final long expiresAt = t0 + 600_000;
         final StockKey key = new StockKey("SPLIT", "WH-1");
@@ -236,11 +220,9 @@ class StuckReservationTest
      * by a retry: the retry returns what it held, forgets its record and is told REQUEST_IN_PROGRESS; once the
      * earlier hold is gone, the next retry reserves.
      */
-    @ParameterizedTest
-    @EnumSource(Engine.class)
-    void shouldAnswerInProgressAndChangeNothingWhileAnEarlierAttemptsHoldRemains(final Engine engine)
+    @Test
+    void shouldAnswerInProgressAndChangeNothingWhileAnEarlierAttemptsHoldRemains()
     {
-        use(engine);
         final long t0 = 12_000_000;
         final StockKey leftOver = new StockKey("LEFT", "WH-1");
         final StockKey free = new StockKey("FREE", "WH-1");
@@ -271,11 +253,9 @@ class StuckReservationTest
      * PENDING may be begun afresh at once (nobody was answered), and the retry's holds can land between the two
      * steps. The sweep returns only the expired attempt's holds.
      */
-    @ParameterizedTest
-    @EnumSource(Engine.class)
-    void shouldReturnOnlyTheExpiredAttemptsHolds(final Engine engine)
+    @Test
+    void shouldReturnOnlyTheExpiredAttemptsHolds()
     {
-        use(engine);
         final long t0 = 20_000_000;
         final long expiresAt = t0 + 1_000;
         final StockKey slow = new StockKey("EXP-SLOW", "WH-1");

@@ -1,12 +1,11 @@
 package io.stockgrid.node;
 
-import com.hazelcast.config.InMemoryFormat;
 import io.stockgrid.api.Availability;
 import io.stockgrid.api.Reservation;
 import io.stockgrid.api.ReservationLine;
 import io.stockgrid.api.ReservationStatus;
 import io.stockgrid.api.client.StockgridClient;
-import io.stockgrid.grid.HazelcastInventoryService;
+import io.stockgrid.grid.GridConfig;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,7 +13,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,8 +36,7 @@ class ReservationsFormatTest
         try (StockgridNode node = StockgridNode.start(config);
             StockgridClient client = StockgridClient.builder().address("127.0.0.1", node.binaryPort()).build())
         {
-            assertThat(node.hazelcast().getConfig().getMapConfig(HazelcastInventoryService.RESERVATIONS_MAP)
-                .getInMemoryFormat()).isEqualTo(InMemoryFormat.valueOf(format.toUpperCase(Locale.ROOT)));
+            assertThat(GridConfig.reservationsFormat(node.hazelcast().getConfig())).isEqualTo(format);
             client.setStock("F-1", "WH", 10);
             first = client.reserve("f-held", List.of(new ReservationLine("F-1", "WH", 4)));
             assertThat(first.status()).isEqualTo(ReservationStatus.HELD);

@@ -32,17 +32,11 @@ public final class Commands
     /**
      * Hold every line or none. {@code fingerprint} is a digest of the body (lines and ttl, not the correlation id) that
      * tells a retry from a reuse of the same id for a different request. {@code createdBy} is the caller's API key id
-     * (null without authentication): journaled, and kept on the reservation; not part of the fingerprint. The lines
-     * carry it too (see {@link CallerLines}), so the grid keeps it on the reservation it creates.
+     * (null without authentication): journaled, and kept on the reservation; not part of the fingerprint.
      */
     public record Reserve(String reservationId, List<ReservationLine> lines, int ttlSeconds, String correlationId,
         String fingerprint, String createdBy)
     {
-        public Reserve
-        {
-            lines = CallerLines.of(lines, createdBy);
-        }
-
         /** A reservation made without authentication (no caller). */
         public Reserve(final String reservationId, final List<ReservationLine> lines, final int ttlSeconds,
             final String correlationId, final String fingerprint)

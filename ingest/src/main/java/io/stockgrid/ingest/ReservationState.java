@@ -32,17 +32,14 @@ public record ReservationState(
     List<ShortLine> shortLines,
     String createdBy)
 {
-    /**
-     * Without an explicit caller: the one the lines carry, if they are a reserve command's (see {@link CallerLines}),
-     * else none. The grid creates reservations through this constructor.
-     */
+    /** Without a caller (a reservation made without authentication). */
     public ReservationState(final String reservationId, final ReservationPhase phase,
         final ReservationPhase firstOutcome, final long version, final long createdAtMs, final long expiresAtMs,
         final long retainUntilMs, final String fingerprint, final String correlationId,
         final List<ReservationLine> lines, final List<ShortLine> shortLines)
     {
         this(reservationId, phase, firstOutcome, version, createdAtMs, expiresAtMs, retainUntilMs, fingerprint,
-            correlationId, lines, shortLines, CallerLines.callerOf(lines));
+            correlationId, lines, shortLines, null);
     }
 
     /** The reservation as GET answers it: its current status. */
