@@ -31,6 +31,12 @@ public final class NodeConfig
     String bindAddress;
     Path dataDir;
     int memberPort;
+    /**
+     * True when the node is one of a cluster (--members or kubernetes discovery): the others reach it at exactly
+     * --member-port, so a taken port ends the start. A node on its own takes the next free port instead, so that
+     * several single nodes (and tests) can share a host.
+     */
+    boolean memberPortFixed;
     String clusterName;
     Journal.Durability journalDurability;
     int maxInFlight;
@@ -240,6 +246,7 @@ public final class NodeConfig
                 throw invalid(Setting.MEMBERS, "must be empty when " + Setting.DISCOVERY.flag() + " is kubernetes");
             }
         }
+        memberPortFixed = !members.isEmpty() || discovery.equals("kubernetes");
         publicAddress = values.get(Setting.PUBLIC_ADDRESS).trim();
         if (!publicAddress.isEmpty())
         {

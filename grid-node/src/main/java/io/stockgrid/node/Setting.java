@@ -14,7 +14,9 @@ public enum Setting
     BIND_ADDRESS("bind-address", "127.0.0.1", "interface the HTTP and binary doors and the Hazelcast member bind to"),
     DATA_DIR("data-dir", "./data", "directory of the journal and the node's lock file"),
     CONFIG("config", "", "a properties file of these settings (keys as the flags, without the dashes)"),
-    MEMBER_PORT("member-port", "5701", "first Hazelcast member port tried (the next free one is taken)"),
+    MEMBER_PORT("member-port", "5701",
+        "Hazelcast member port; in a cluster (--members or --discovery kubernetes) exactly this one, else the first "
+            + "tried (the next free one is taken)"),
     CLUSTER_NAME("cluster-name", "stockgrid", "Hazelcast cluster name; members join only their own"),
     MEMBERS("members", "",
         "TCP-IP join: comma-separated host:port of the cluster's members (empty: a single node, unless discovery)"),

@@ -64,6 +64,13 @@ public final class StockgridNode implements AutoCloseable
     {
         this.config = config;
         final long startNs = System.nanoTime();
+        // A taken port is found before the journal is replayed or a cluster joined, and named with its setting.
+        CannotListen.requireFree(config.bindAddress, config.httpPort, Setting.HTTP_PORT);
+        CannotListen.requireFree(config.bindAddress, config.binaryPort, Setting.BINARY_PORT);
+        if (config.memberPortFixed)
+        {
+            CannotListen.requireFree(config.bindAddress, config.memberPort, Setting.MEMBER_PORT);
+        }
         Files.createDirectories(config.dataDir);
         lockChannel = FileChannel.open(config.dataDir.resolve("node.lock"), StandardOpenOption.CREATE,
             StandardOpenOption.WRITE);
@@ -100,6 +107,12 @@ public final class StockgridNode implements AutoCloseable
                 config.memberPort, new GridConfig.Membership(config.members, config.kubernetesServiceDns,
                     config.publicAddress, config.minClusterSize));
             hzConfig.getMemberAttributeConfig().setAttribute(ClusterRestore.NODE_ATTRIBUTE, nodeId);
+            if (config.memberPortFixed)
+            {
+                // Other members reach this one at exactly --member-port: moving to the next free port would leave
+                // the member lists wrong, so a taken port ends the start instead (NodeConfig.memberPortFixed).
+                hzConfig.getNetworkConfig().setPortAutoIncrement(false);
+            }
             GridConfig.partitions(hzConfig, config.partitions);
             if (config.reservationsAsObjects)
             {
@@ -117,7 +130,8 @@ public final class StockgridNode implements AutoCloseable
                     LOG.warn("split healed: this member merges into the larger side; its own state is discarded");
                 }
             }));
-            hz = hazelcastFactory.apply(hzConfig);
+            hz = CannotListen.bind(config.bindAddress, config.memberPort, Setting.MEMBER_PORT,
+                () -> hazelcastFactory.apply(hzConfig));
             // Room for every admitted request, plus the sweep and the calls workers are still finishing, so that an
             // admitted (and journaled) command is never refused by the pool.
             svc = new HazelcastInventoryService(hz, config.workerThreads,
@@ -167,10 +181,16 @@ public final class StockgridNode implements AutoCloseable
             adm = new NodeAdmin(hz, config.minClusterSize, pipe, metrics, Journal.directory(config.dataDir));
             acl.attachMetrics(metrics);
             acl.startWatching(AccessControl.WATCH_INTERVAL_MS_DEFAULT);
-            httpServer = new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, config.transport, pipe,
-                metrics, adm, acl, config.authPublicMetrics);
-            binary = new BinaryServer(config.bindAddress, config.binaryPort, config.ioThreads, config.transport, pipe,
-                metrics, config.binaryMaxFrameBytes, BinaryServer.MAX_IN_FLIGHT_PER_CONNECTION_DEFAULT, acl);
+            final CommandPipeline doorPipeline = pipe;
+            final NodeAdmin doorAdmin = adm;
+            final AccessControl doorAccess = acl;
+            httpServer = CannotListen.bind(config.bindAddress, config.httpPort, Setting.HTTP_PORT,
+                () -> new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, config.transport,
+                    doorPipeline, metrics, doorAdmin, doorAccess, config.authPublicMetrics));
+            binary = CannotListen.bind(config.bindAddress, config.binaryPort, Setting.BINARY_PORT,
+                () -> new BinaryServer(config.bindAddress, config.binaryPort, config.ioThreads, config.transport,
+                    doorPipeline, metrics, config.binaryMaxFrameBytes,
+                    BinaryServer.MAX_IN_FLIGHT_PER_CONNECTION_DEFAULT, doorAccess));
         }
         catch (final Exception | Error ex)
         {

@@ -5,6 +5,11 @@ import java.util.concurrent.CountDownLatch;
 /** {@code java -jar stockgrid-node.jar [--flag value ...]}: runs one node until SIGTERM/SIGINT. */
 public final class StockgridNodeMain
 {
+    /** A setting is invalid: nothing was started. */
+    static final int EXIT_BAD_SETTING = 2;
+    /** The node could not start (a port that cannot be bound, a data dir in use, a journal it refuses). */
+    static final int EXIT_CANNOT_START = 1;
+
     private StockgridNodeMain()
     {
     }
@@ -52,10 +57,29 @@ public final class StockgridNodeMain
         catch (final NodeConfig.ConfigException ex)
         {
             System.err.println("stockgrid: " + ex.getMessage());
-            System.exit(2);
+            System.exit(EXIT_BAD_SETTING);
             return;
         }
-        final StockgridNode node = StockgridNode.start(config);
+        final StockgridNode node;
+        try
+        {
+            node = StockgridNode.start(config);
+        }
+        catch (final CannotListen ex)
+        {
+            // One line, no stack trace: the operator needs the port and the setting, not Netty's internals. Exit at
+            // once: a failed start may leave non-daemon threads behind that would keep the JVM up, never ready.
+            System.err.println("stockgrid: " + ex.getMessage());
+            System.exit(EXIT_CANNOT_START);
+            return;
+        }
+        catch (final Exception | Error ex)
+        {
+            System.err.println("stockgrid: cannot start: " + ex);
+            ex.printStackTrace();
+            System.exit(EXIT_CANNOT_START);
+            return;
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM/SIGINT and POST /admin/drain run the same stop: drain, close everything, let main return.
         final Runnable stop = () ->
