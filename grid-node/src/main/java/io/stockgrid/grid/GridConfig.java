@@ -1,6 +1,7 @@
 package io.stockgrid.grid;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
@@ -74,6 +75,22 @@ public final class GridConfig
     public static void storeReservationsAsObjects(final Config config)
     {
         PartitionStore.of(config).keepAsObjects(HazelcastInventoryService.RESERVATIONS_MAP);
+    }
+
+    /**
+     * Bounds the reservations (with their idempotency memory) the cluster remembers at about {@code total}
+     * ({@code --max-reservations}; 0: unbounded): each partition takes {@code ceil(1.25 x total / partitions)}, then
+     * answers a new reservation "retry later". Set it alike on every member, before it starts.
+     */
+    public static void maxReservations(final Config config, final long total)
+    {
+        PartitionStore.of(config).keepAtMost(HazelcastInventoryService.RESERVATIONS_MAP, total);
+    }
+
+    /** Reservations this member refused since start because their partition was at its share of the bound. */
+    public static long reservationsRefusedAtCapacity(final HazelcastInstance member)
+    {
+        return PartitionStore.of(member).refusedAtCapacity();
     }
 
     /** How a member keeps its reservation records: {@code binary} (the byte arena) or {@code object}. */

@@ -45,6 +45,9 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
     public static final String SERVICE_NAME = "stockgrid:partition-store";
 
     private final Map<String, StoreTable.Spec> specs = new HashMap<>();
+    private final Map<String, Long> maxRecords = new HashMap<>();
+    private final java.util.concurrent.atomic.LongAdder refusedAtCapacity = new java.util.concurrent.atomic.LongAdder();
+    private int partitionCountForCapacity = 1;
     private final List<String> tableNames;
     private final int backupCount;
     private final String quorumRule;
@@ -88,6 +91,32 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
     }
 
     /**
+     * Bounds a table at about {@code total} records over the whole cluster (0: unbounded): each partition's table takes
+     * a quarter more than its even share, {@code ceil(1.25 x total / partitions)}, then refuses new records (a
+     * {@link CreatesRecord} command answers {@link CreatesRecord#refusedAtCapacity()}); before the member starts.
+     */
+    void keepAtMost(final String table, final long total)
+    {
+        spec(table);
+        if (total < 0)
+        {
+            throw new IllegalArgumentException("at most " + total + " records");
+        }
+        maxRecords.put(table, total);
+    }
+
+    /** Records refused since start because their table was at capacity (all tables, this member's primaries). */
+    long refusedAtCapacity()
+    {
+        return refusedAtCapacity.sum();
+    }
+
+    void recordRefusedAtCapacity()
+    {
+        refusedAtCapacity.increment();
+    }
+
+    /**
      * Keeps a compact table's records as objects instead ({@code --reservations-format object}); before the member
      * starts.
      */
@@ -125,6 +154,7 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
     {
         this.nodeEngine = nodeEngine;
         final int count = nodeEngine.getPartitionService().getPartitionCount();
+        this.partitionCountForCapacity = count;
         final AtomicLongArray earliest = new AtomicLongArray(count * tableNames.size());
         for (int i = 0; i < earliest.length(); i++)
         {
@@ -151,6 +181,12 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
         {
             tables[t] = StoreTable.of(specs.get(tableNames.get(t)), new TableCodec(), earliestIndexedMs,
                 partitionId * tableNames.size() + t);
+            final long total = maxRecords.getOrDefault(tableNames.get(t), 0L);
+            if (total > 0)
+            {
+                tables[t].capacity = (int)Math.min(Integer.MAX_VALUE,
+                    (total * 5 + 4L * partitionCountForCapacity - 1) / (4L * partitionCountForCapacity));
+            }
         }
         return tables;
     }

@@ -67,7 +67,7 @@ public final class ReservationProcessors
      * Starts a reservation: creates its PENDING record, or reports the one that exists (the same request again, or a
      * different request reusing the id).
      */
-    public static final class Begin extends Base
+    public static final class Begin extends Base implements CreatesRecord
     {
         private ReservationState pending;
         private long nowMs;
@@ -93,6 +93,12 @@ public final class ReservationProcessors
             this.nowMs = nowMs;
             this.coordinator = coordinator;
             this.attempt = attempt;
+        }
+
+        @Override
+        public Object refusedAtCapacity()
+        {
+            return result(ReservationResult.Code.FULL, null);
         }
 
         ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)

@@ -29,7 +29,9 @@ public final class ReservationResult implements IdentifiedDataSerializable
         NOT_ALLOWED(5),
         /** The record was HELD but past its expiry: this call made it EXPIRED. */
         EXPIRED_NOW(6),
-        NOT_FOUND(7);
+        NOT_FOUND(7),
+        /** No record, and the partition's reservations table is at its capacity: nothing was created. */
+        FULL(8);
 
         /** Codes by value, built once; null where no constant has that code. */
         private static final Code[] BY_CODE = byCode();

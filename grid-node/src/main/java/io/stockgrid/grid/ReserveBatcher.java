@@ -156,6 +156,12 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
                 case CREATED -> active.add(flow);
                 case MISMATCH -> flow.pending.future().complete(
                     ReservationOutcome.of(ReservationOutcome.Code.FINGERPRINT_MISMATCH, null));
+                case FULL ->
+                {
+                    // Nothing was created or held: "try later" (503), never an unbounded grid.
+                    logFull(flow.id());
+                    flow.pending.future().complete(ReservationOutcome.of(ReservationOutcome.Code.FAILED, null));
+                }
                 case EXISTS -> flow.pending.future().complete(ReservationOutcome.of(
                     r.state().phase() == ReservationPhase.PENDING ?
                         ReservationOutcome.Code.IN_PROGRESS : ReservationOutcome.Code.REPLAYED, r.state()));
@@ -310,6 +316,25 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
                     new ReservationOutcome(ReservationOutcome.Code.FAILED, null, flow.effects) :
                     new ReservationOutcome(ReservationOutcome.Code.REPLAYED, r.state(), flow.effects));
             }
+        }
+    }
+
+    private static final long FULL_LOG_INTERVAL_NS = 10_000_000_000L;
+    private long nextFullLogNs = System.nanoTime();
+    private long fullSinceLog;
+
+    /** At most one line per 10 s, with how many were refused since the last. Applier thread only. */
+    private void logFull(final String id)
+    {
+        fullSinceLog++;
+        final long now = System.nanoTime();
+        if (now - nextFullLogNs >= 0)
+        {
+            nextFullLogNs = now + FULL_LOG_INTERVAL_NS;
+            LOG.warn("{} reservation(s) refused (503, retry later), e.g. {}: its partition holds its share of "
+                + "--max-reservations; reservations are remembered for their TTL plus --idempotency-retention-hours. "
+                + "Raise --max-reservations (with the heap), or shorten the retention", fullSinceLog, id);
+            fullSinceLog = 0;
         }
     }
 

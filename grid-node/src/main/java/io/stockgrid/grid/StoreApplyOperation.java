@@ -25,6 +25,8 @@ final class StoreApplyOperation extends StoreOperation implements BackupAwareOpe
     private transient ArrayList<ArrayList<Object>> results;
     /** Some command here changes state on its backup (decided without building the backups: see getBackupOperation). */
     private transient boolean mayBackup;
+    /** Per key, per command: refused at capacity (not run, no backup); null while none was. */
+    private transient boolean[][] refused;
 
     StoreApplyOperation()
     {
@@ -58,6 +60,14 @@ final class StoreApplyOperation extends StoreOperation implements BackupAwareOpe
             for (int j = 0; j < onKey.length; j++)
             {
                 final EntryProcessor<Object, Object, Object> processor = onKey[j];
+                if (processor instanceof CreatesRecord creator && entry.getValue() == null
+                    && storeTable.atCapacity())
+                {
+                    // Not run, and no backup of it: the replicas stay alike whatever their sizes.
+                    keyResults.add(creator.refusedAtCapacity());
+                    refuse(i, j);
+                    continue;
+                }
                 if (processor instanceof HazelcastInstanceAware aware)
                 {
                     // A local operation runs this very object (no deserialisation injected the instance).
@@ -86,6 +96,20 @@ final class StoreApplyOperation extends StoreOperation implements BackupAwareOpe
             }
         }
         return false;
+    }
+
+    private void refuse(final int key, final int command)
+    {
+        if (refused == null)
+        {
+            refused = new boolean[keys.length][];
+        }
+        if (refused[key] == null)
+        {
+            refused[key] = new boolean[processors[key].length];
+        }
+        refused[key][command] = true;
+        store().recordRefusedAtCapacity();
     }
 
     @Override
@@ -123,6 +147,10 @@ final class StoreApplyOperation extends StoreOperation implements BackupAwareOpe
             final EntryProcessor<Object, Object, Object>[] onKey = processors[i];
             for (int j = 0; j < onKey.length; j++)
             {
+                if (refused != null && refused[i] != null && refused[i][j])
+                {
+                    continue;
+                }
                 final EntryProcessor<Object, Object, Object> backup = onKey[j].getBackupProcessor();
                 if (backup != null)
                 {

@@ -91,9 +91,20 @@ abstract class StoreTable
         this.indexGetter = spec.indexedAttribute() == null ? null : spec.attributes().get(spec.indexedAttribute());
     }
 
+    /**
+     * Records this table takes before it refuses a new one (a {@link CreatesRecord} command on an absent key);
+     * set by the {@link PartitionStore} from {@code --max-reservations}. Records already there are never dropped.
+     */
+    int capacity = Integer.MAX_VALUE;
+
     Spec spec()
     {
         return spec;
+    }
+
+    boolean atCapacity()
+    {
+        return size() >= capacity;
     }
 
     abstract int size();

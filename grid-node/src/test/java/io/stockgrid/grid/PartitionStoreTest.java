@@ -43,6 +43,8 @@ class PartitionStoreTest
     private final List<HazelcastInstance> members = new ArrayList<>();
     private String clusterName;
     private int[] ports;
+    /** Applied to each member's configuration before it starts (null: none). */
+    private java.util.function.Consumer<Config> configure;
 
     @AfterEach
     void stop()
@@ -254,6 +256,69 @@ class PartitionStoreTest
         }
     }
 
+    /**
+     * {@code --max-reservations}: a partition at its share refuses a new reservation (FAILED: nothing created or
+     * held, "retry later"), still answers a retry of one it has, counts the refusals, and its backup stays equal to
+     * its primary (a refused Begin is neither run nor sent to the backup).
+     */
+    @Test
+    void shouldRefuseNewReservationsAtItsBoundWithNothingChangedAndReplicasAlike() throws Exception
+    {
+        ports = FreePorts.loopback(2);
+        clusterName = "cap-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        configure = c ->
+        {
+            GridConfig.partitions(c, 2);
+            GridConfig.maxReservations(c, 8); // ceil(1.25 x 8 / 2) = 5 per partition
+        };
+        final HazelcastInstance a = start(0);
+        final HazelcastInstance b = start(1);
+        awaitSafe(2);
+        final HazelcastInventoryService service = new HazelcastInventoryService(a, 2, 1_000, 3_600_000);
+        try
+        {
+            service.restore(new RecoveredState(List.of(), List.of()));
+            final StockKey key = key(0);
+            service.stockTable().executeOnKey(key, new StockProcessors.SetStock(1_000, 0));
+            final List<ReservationLine> lines = List.of(new ReservationLine(key.getSku(), key.getLocation(), 1));
+            final List<String> held = new ArrayList<>();
+            final List<String> refused = new ArrayList<>();
+            for (int i = 0; i < 40; i++)
+            {
+                final String id = "cap-" + i;
+                final ReservationOutcome outcome = reserve(service, id, lines);
+                (outcome.code() == ReservationOutcome.Code.HELD ? held : refused).add(id);
+                assertThat(outcome.code()).as(id).isIn(ReservationOutcome.Code.HELD, ReservationOutcome.Code.FAILED);
+            }
+            assertThat(held).as("five per partition, two partitions").hasSize(10);
+            assertThat(service.stockTable().get(key).reserved()).as("units held").isEqualTo(10);
+            assertThat(service.reservationTable().keySet()).containsExactlyInAnyOrderElementsOf(held);
+            assertThat(reserve(service, held.get(0), lines).code()).as("a retry of a kept reservation")
+                .isEqualTo(ReservationOutcome.Code.REPLAYED);
+            assertThat(reserve(service, refused.get(0), lines).code()).as("still full")
+                .isEqualTo(ReservationOutcome.Code.FAILED);
+            assertThat(GridConfig.reservationsRefusedAtCapacity(a) + GridConfig.reservationsRefusedAtCapacity(b))
+                .as("refusals counted where decided").isEqualTo(refused.size() + 1);
+            final PartitionStore store = PartitionStore.of(a);
+            for (int p = 0; p < store.partitionCount(); p++)
+            {
+                assertThat(store.digest(p, 1)).as("partition %d: backup equals primary", p)
+                    .containsExactly(store.digest(p, 0));
+            }
+        }
+        finally
+        {
+            service.close();
+        }
+    }
+
+    private static ReservationOutcome reserve(final HazelcastInventoryService service, final String id,
+        final List<ReservationLine> lines) throws Exception
+    {
+        return service.reserve(new Commands.Reserve(id, lines, 600, null, Commands.reserveFingerprint(lines, 600)),
+            System.currentTimeMillis()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     private void assertReplicasEqual(final HazelcastInstance via, final String when)
     {
         final PartitionStore store = PartitionStore.of(via);
@@ -285,6 +350,10 @@ class PartitionStoreTest
             }
             config = GridConfig.memberConfig(clusterName, "127.0.0.1", ports[index],
                 new GridConfig.Membership(all, "", "", 1));
+        }
+        if (configure != null)
+        {
+            configure.accept(config);
         }
         final HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
         members.add(member);

@@ -78,6 +78,7 @@ class WireCodesPinTest
         pins.put(ReservationResult.Code.NOT_ALLOWED, 5);
         pins.put(ReservationResult.Code.EXPIRED_NOW, 6);
         pins.put(ReservationResult.Code.NOT_FOUND, 7);
+        pins.put(ReservationResult.Code.FULL, 8);
         checkCodes(ReservationResult.Code.class, "ReservationResult.Code", pins, ReservationResult.Code::code,
             ReservationResult.Code::of);
     }
