@@ -45,6 +45,8 @@ public final class NodeConfig
     Transport transport;
     boolean reservationsAsObjects;
     long idempotencyRetentionMs;
+    /** The bound on remembered reservations, cluster-wide ({@code --max-reservations}). */
+    long maxReservations;
     long expirySweepIntervalMs;
     int expirySweepBatch;
     long drainTimeoutMs;
@@ -209,6 +211,11 @@ public final class NodeConfig
                 + "); use 'auto' or 'nio'");
         }
         idempotencyRetentionMs = intIn(Setting.IDEMPOTENCY_RETENTION_HOURS, 24, 24 * 365) * 3_600_000L;
+        // auto: about 1 KiB of heap per remembered reservation (its bytes in the arena and on a backup, the index,
+        // the arena's garbage between compactions; docs/operations.md, "Capacity notes"), half the heap for them.
+        maxReservations = "auto".equals(nonBlank(Setting.MAX_RESERVATIONS)) ?
+            Math.max(1_000, Runtime.getRuntime().maxMemory() / 2 / 1_024) :
+            intIn(Setting.MAX_RESERVATIONS, 1, Integer.MAX_VALUE);
         expirySweepIntervalMs = intIn(Setting.EXPIRY_SWEEP_INTERVAL_MS, 10, 1_000);
         expirySweepBatch = intIn(Setting.EXPIRY_SWEEP_BATCH, 1, 1_000_000);
         drainTimeoutMs = intIn(Setting.DRAIN_TIMEOUT_SECONDS, 0, 3_600) * 1_000L;

@@ -47,6 +47,10 @@ public enum Setting
         "Netty transport of both doors: auto (native epoll on Linux x86_64 or aarch64, else nio), epoll or nio"),
     IDEMPOTENCY_RETENTION_HOURS("idempotency-retention-hours", "24",
         "how long reservation outcomes, eventIds and returnIds are remembered"),
+    MAX_RESERVATIONS("max-reservations", "auto",
+        "reservations the cluster remembers at most (held, settled or rejected, until their retention ends); a "
+            + "partition past a quarter over its even share answers a new one 503 (retry later); auto: this member's "
+            + "heap / 2 / 1 KiB; set it alike on every member"),
     EXPIRY_SWEEP_INTERVAL_MS("expiry-sweep-interval-ms", "200", "how often expired holds are returned"),
     EXPIRY_SWEEP_BATCH("expiry-sweep-batch", "10000", "most reservations expired by one sweep"),
     DRAIN_TIMEOUT_SECONDS("drain-timeout-seconds", "30", "on SIGTERM, how long in-flight requests may take"),

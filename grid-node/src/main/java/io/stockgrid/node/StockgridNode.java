@@ -114,6 +114,7 @@ public final class StockgridNode implements AutoCloseable
                 hzConfig.getNetworkConfig().setPortAutoIncrement(false);
             }
             GridConfig.partitions(hzConfig, config.partitions);
+            GridConfig.maxReservations(hzConfig, config.maxReservations);
             if (config.reservationsAsObjects)
             {
                 GridConfig.storeReservationsAsObjects(hzConfig);
