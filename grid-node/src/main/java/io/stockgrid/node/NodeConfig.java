@@ -5,6 +5,7 @@ import io.stockgrid.api.binary.FrameDescriptor;
 import io.stockgrid.api.transport.Transport;
 import io.stockgrid.ingest.Journal;
 import io.stockgrid.ingest.auth.KeyFile;
+import io.stockgrid.ingest.tls.ServerTls;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -55,6 +56,11 @@ public final class NodeConfig
     /** True with --auth none: no authentication even off loopback (the operator said so). */
     boolean authNone;
     boolean authPublicMetrics;
+    /** The doors' certificate chain and key (PEM), or null: plain text. */
+    Path tlsCert;
+    Path tlsKey;
+    /** The CAs of accepted client certificates (PEM), or null: no client certificate asked for. */
+    Path tlsClientCa;
     List<String> members;
     String discovery;
     String kubernetesServiceDns;
@@ -220,6 +226,7 @@ public final class NodeConfig
         expirySweepBatch = intIn(Setting.EXPIRY_SWEEP_BATCH, 1, 1_000_000);
         drainTimeoutMs = intIn(Setting.DRAIN_TIMEOUT_SECONDS, 0, 3_600) * 1_000L;
         concludeAuth();
+        concludeTls();
         members = new ArrayList<>();
         for (final String member : values.get(Setting.MEMBERS).split(","))
         {
@@ -317,6 +324,59 @@ public final class NodeConfig
                 + Setting.AUTH_KEYS.flag() + " FILE (see 'keys new'), or " + Setting.AUTH.flag()
                 + " none to serve without authentication");
         }
+    }
+
+    /**
+     * TLS is on with a certificate and its key, both or neither; client certificates need TLS. The files are loaded
+     * here, so a certificate that cannot be used stops the start with a message naming the setting and the fault.
+     */
+    private void concludeTls()
+    {
+        tlsCert = optionalPath(Setting.TLS_CERT);
+        tlsKey = optionalPath(Setting.TLS_KEY);
+        tlsClientCa = optionalPath(Setting.TLS_CLIENT_CA);
+        if ((tlsCert == null) != (tlsKey == null))
+        {
+            final Setting missing = tlsCert == null ? Setting.TLS_CERT : Setting.TLS_KEY;
+            final Setting given = tlsCert == null ? Setting.TLS_KEY : Setting.TLS_CERT;
+            throw invalid(missing, "must be set when " + given.flag() + " is (TLS needs the certificate and its key)");
+        }
+        if (tlsClientCa != null && tlsCert == null)
+        {
+            throw invalid(Setting.TLS_CLIENT_CA, "needs " + Setting.TLS_CERT.flag() + " and "
+                + Setting.TLS_KEY.flag() + " (client certificates are checked by TLS)");
+        }
+        for (final Setting s : new Setting[] {Setting.TLS_CERT, Setting.TLS_KEY, Setting.TLS_CLIENT_CA})
+        {
+            final Path file = optionalPath(s);
+            if (file != null && !Files.isReadable(file))
+            {
+                throw invalid(s, "is not a readable file");
+            }
+        }
+        if (tlsCert != null)
+        {
+            try
+            {
+                ServerTls.load(tlsCert, tlsKey, tlsClientCa);
+            }
+            catch (final ServerTls.Invalid ex)
+            {
+                throw invalid(Setting.TLS_CERT, "cannot be used: " + ex.getMessage());
+            }
+        }
+    }
+
+    private Path optionalPath(final Setting s)
+    {
+        final String v = values.get(s).trim();
+        return v.isEmpty() ? null : Path.of(v);
+    }
+
+    /** True if TLS is on for both doors. */
+    public boolean tls()
+    {
+        return tlsCert != null;
     }
 
     /** True if every address the name stands for is loopback (a name that does not resolve is not). */

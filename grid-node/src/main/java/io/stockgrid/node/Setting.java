@@ -61,7 +61,14 @@ public enum Setting
         "keys: calls need a key from --auth-keys (with none given, serve unauthenticated on loopback only); none: "
             + "no authentication on any address"),
     AUTH_PUBLIC_METRICS("auth-public-metrics", "true",
-        "true: /metrics and /v1/openapi.yaml answer without a key; false: they need a key with scope read");
+        "true: /metrics and /v1/openapi.yaml answer without a key; false: they need a key with scope read"),
+    TLS_CERT("tls-cert", "",
+        "PEM certificate chain (the node's first): with --tls-key, both doors speak TLS 1.2+ only (HTTPS, binary over "
+            + "TLS); re-read when it changes; empty: plain text"),
+    TLS_KEY("tls-key", "", "PEM private key of --tls-cert (unencrypted PKCS#8, BEGIN PRIVATE KEY); re-read with it"),
+    TLS_CLIENT_CA("tls-client-ca", "",
+        "PEM certificates of the CAs whose client certificates are accepted: set, both doors require one (mutual "
+            + "TLS); needs --tls-cert");
 
     private final String key;
     private final String defaultValue;

@@ -18,6 +18,7 @@ import io.stockgrid.ingest.auth.AccessControl;
 import io.stockgrid.ingest.auth.KeyFile;
 import io.stockgrid.ingest.binary.BinaryServer;
 import io.stockgrid.ingest.http.HttpServer;
+import io.stockgrid.ingest.tls.ServerTls;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
@@ -54,6 +55,8 @@ public final class StockgridNode implements AutoCloseable
     private final BinaryServer binary;
     private final NodeAdmin admin;
     private final AccessControl access;
+    /** The doors' TLS, or null (plain text). */
+    private final ServerTls tls;
     private final JournalReplayer.Result recovery;
     private ClusterRestore clusterRestore;
     private SnapshotScheduler snapshots;
@@ -88,9 +91,11 @@ public final class StockgridNode implements AutoCloseable
         NodeAdmin adm = null;
         HttpServer httpServer = null;
         AccessControl acl = null;
+        ServerTls serverTls = null;
         try
         {
             acl = accessControl(config, clock);
+            serverTls = serverTls(config);
             final List<Path> generations = JournalGenerations.existing(config.dataDir);
             recovery = JournalReplayer.replay(generations, clock.time(), config.idempotencyRetentionMs);
             if (!recovery.violations().isEmpty())
@@ -182,20 +187,26 @@ public final class StockgridNode implements AutoCloseable
             adm = new NodeAdmin(hz, config.minClusterSize, pipe, metrics, Journal.directory(config.dataDir));
             acl.attachMetrics(metrics);
             acl.startWatching(AccessControl.WATCH_INTERVAL_MS_DEFAULT);
+            if (serverTls != null)
+            {
+                serverTls.startWatching(ServerTls.WATCH_INTERVAL_MS_DEFAULT);
+            }
+            final ServerTls doorTls = serverTls;
             final CommandPipeline doorPipeline = pipe;
             final NodeAdmin doorAdmin = adm;
             final AccessControl doorAccess = acl;
             httpServer = CannotListen.bind(config.bindAddress, config.httpPort, Setting.HTTP_PORT,
                 () -> new HttpServer(config.bindAddress, config.httpPort, config.ioThreads, config.transport,
-                    doorPipeline, metrics, doorAdmin, doorAccess, config.authPublicMetrics));
+                    doorPipeline, metrics, doorAdmin, doorAccess, config.authPublicMetrics, doorTls));
             binary = CannotListen.bind(config.bindAddress, config.binaryPort, Setting.BINARY_PORT,
                 () -> new BinaryServer(config.bindAddress, config.binaryPort, config.ioThreads, config.transport,
                     doorPipeline, metrics, config.binaryMaxFrameBytes,
-                    BinaryServer.MAX_IN_FLIGHT_PER_CONNECTION_DEFAULT, doorAccess));
+                    BinaryServer.MAX_IN_FLIGHT_PER_CONNECTION_DEFAULT, doorAccess, doorTls));
         }
         catch (final Exception | Error ex)
         {
             closeQuietly(httpServer);
+            closeQuietly(serverTls);
             closeQuietly(acl);
             closeQuietly(adm);
             closeQuietly(pipe);
@@ -219,12 +230,27 @@ public final class StockgridNode implements AutoCloseable
         pipeline = pipe;
         admin = adm;
         access = acl;
+        tls = serverTls;
         admin.start(http.port(), this::close);
-        LOG.info("Stockgrid node ready: http://{}:{} binary {}:{} ({} transport) data-dir {} ({} keys, {} "
-            + "reservations recovered) in {} ms", config.bindAddress, http.port(), config.bindAddress, binary.port(),
+        LOG.info("Stockgrid node ready: {}://{}:{} binary{} {}:{} ({} transport) data-dir {} ({} keys, {} "
+            + "reservations recovered) in {} ms", tls == null ? "http" : "https", config.bindAddress, http.port(),
+            tls == null ? "" : "+tls", config.bindAddress, binary.port(),
             config.transport.resolve().name().toLowerCase(Locale.ROOT),
             config.dataDir.toAbsolutePath(), recovery.state().keys().size(),
             recovery.state().reservations().size(), (System.nanoTime() - startNs) / 1_000_000);
+    }
+
+    /** The doors' TLS from --tls-cert/--tls-key (and --tls-client-ca), or null for plain text. */
+    private static ServerTls serverTls(final NodeConfig config) throws ServerTls.Invalid
+    {
+        if (config.tlsCert == null)
+        {
+            return null;
+        }
+        final ServerTls tls = ServerTls.load(config.tlsCert, config.tlsKey, config.tlsClientCa);
+        LOG.info("TLS on both doors: {} from {} (re-read when it changes){}", tls.subject(), config.tlsCert,
+            tls.requiresClientCertificates() ? "; client certificates required, CAs from " + config.tlsClientCa : "");
+        return tls;
     }
 
     /**
@@ -280,6 +306,12 @@ public final class StockgridNode implements AutoCloseable
     public int binaryPort()
     {
         return binary.port();
+    }
+
+    /** The doors' TLS (tests reload the certificate files through it), or null without TLS. */
+    public ServerTls tls()
+    {
+        return tls;
     }
 
     /** Who may call: the keys in force (tests reload the keys file through it). */
@@ -350,6 +382,7 @@ public final class StockgridNode implements AutoCloseable
         closeQuietly(binary);
         closeQuietly(http);
         closeQuietly(access);
+        closeQuietly(tls);
         closeQuietly(pipeline);
         closeQuietly(snapshots);
         closeQuietly(service);

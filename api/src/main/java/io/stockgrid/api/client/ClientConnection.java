@@ -11,6 +11,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.stockgrid.api.Reservation;
 import io.stockgrid.api.ReservationLine;
@@ -96,7 +98,7 @@ final class ClientConnection
 
     ClientConnection(final String host, final int port, final long connectTimeoutMs, final long requestTimeoutMs,
         final int maxRetries, final int maxInFlight, final int maxFrameBytes, final Transport transport,
-        final ClientEventLoops sharedLoops, final String secret)
+        final ClientEventLoops sharedLoops, final String secret, final SslContext sslContext)
     {
         this.secret = secret;
         this.host = host;
@@ -122,6 +124,11 @@ final class ClientConnection
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
+                    if (sslContext != null)
+                    {
+                        // HELLO, written on channelActive, waits in the SslHandler until the TLS handshake is done.
+                        ch.pipeline().addLast(sslContext.newHandler(ch.alloc(), host, port));
+                    }
                     ch.pipeline()
                         .addLast(new LengthFieldBasedFrameDecoder(ByteOrder.LITTLE_ENDIAN,
                             maxFrameBytes + FrameDescriptor.LENGTH_FIELD_LENGTH, FrameDescriptor.LENGTH_FIELD_OFFSET,
@@ -620,6 +627,9 @@ final class ClientConnection
     /** Decodes answers and follows the channel's life for the connection. One per channel. */
     private final class AnswerAdapter extends ChannelInboundHandlerAdapter
     {
+        /** The TLS handshake failed; its reason, kept in lastFailure, is not replaced by the exception that follows. */
+        private boolean handshakeFailed;
+
         @Override
         public void channelActive(final ChannelHandlerContext ctx)
         {
@@ -642,6 +652,18 @@ final class ClientConnection
         }
 
         @Override
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
+        {
+            if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess())
+            {
+                handshakeFailed = true;
+                // Say why in the words that help: an untrusted or misnamed node certificate, a missing client one.
+                lastFailure = "TLS handshake with " + address() + " failed: " + done.cause().getMessage();
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
         public void channelInactive(final ChannelHandlerContext ctx)
         {
             onChannelClosed(ctx.channel());
@@ -651,7 +673,10 @@ final class ClientConnection
         @Override
         public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
         {
-            lastFailure = String.valueOf(cause);
+            if (!handshakeFailed)
+            {
+                lastFailure = String.valueOf(cause);
+            }
             ctx.close();
         }
     }

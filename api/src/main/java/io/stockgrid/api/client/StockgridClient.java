@@ -71,7 +71,7 @@ public final class StockgridClient implements AutoCloseable
     {
         connection = new ClientConnection(builder.host, builder.port, builder.connectTimeout.toMillis(),
             builder.requestTimeout.toMillis(), builder.maxRetries, builder.maxInFlight, builder.maxFrameBytes,
-            builder.transport, builder.eventLoops, builder.apiKey);
+            builder.transport, builder.eventLoops, builder.apiKey, builder.sslContext);
         try
         {
             connection.start();
@@ -374,6 +374,8 @@ public final class StockgridClient implements AutoCloseable
         private Transport transport;
         private ClientEventLoops eventLoops;
         private String apiKey;
+        private ClientTls tls;
+        private io.netty.handler.ssl.SslContext sslContext;
 
         private Builder()
         {
@@ -454,6 +456,17 @@ public final class StockgridClient implements AutoCloseable
         }
 
         /**
+         * Speaks TLS to a node started with {@code --tls-cert} (null, the default: plain TCP). The node's
+         * certificate is verified against the CAs {@code tls} trusts, and must name the host given to
+         * {@link #address}.
+         */
+        public Builder tls(final ClientTls tls)
+        {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
          * Checks every setting, connects, and completes the handshake.
          *
          * @throws IllegalArgumentException naming the first invalid setting and its value.
@@ -485,6 +498,7 @@ public final class StockgridClient implements AutoCloseable
             {
                 transport = Transport.fromSystemProperty();
             }
+            sslContext = tls == null ? null : tls.newContext();
             return new StockgridClient(this);
         }
 

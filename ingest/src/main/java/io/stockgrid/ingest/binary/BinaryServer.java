@@ -17,6 +17,7 @@ import io.stockgrid.api.transport.Transport;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.IngestMetrics;
 import io.stockgrid.ingest.auth.AccessControl;
+import io.stockgrid.ingest.tls.ServerTls;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -51,13 +52,17 @@ public final class BinaryServer implements AutoCloseable
         throws InterruptedException
     {
         this(bindAddress, port, ioThreads, transport, pipeline, metrics, maxFrameBytes, maxInFlightPerConnection,
-            AccessControl.open());
+            AccessControl.open(), null);
     }
 
-    /** @param access who may call which message, and how often (open: no keys, HELLO's secret is ignored). */
+    /**
+     * @param access who may call which message, and how often (open: no keys, HELLO's secret is ignored).
+     * @param tls    the TLS every connection speaks before its first frame, or null for plain TCP.
+     */
     public BinaryServer(final String bindAddress, final int port, final int ioThreads, final Transport transport,
         final CommandPipeline pipeline, final IngestMetrics metrics, final int maxFrameBytes,
-        final int maxInFlightPerConnection, final AccessControl access) throws InterruptedException
+        final int maxInFlightPerConnection, final AccessControl access, final ServerTls tls)
+        throws InterruptedException
     {
         if (maxFrameBytes < FrameDescriptor.MAX_FRAME_BYTES_MIN || maxFrameBytes > FrameDescriptor.MAX_FRAME_BYTES_MAX)
         {
@@ -87,6 +92,11 @@ public final class BinaryServer implements AutoCloseable
                     protected void initChannel(final SocketChannel ch)
                     {
                         connections.add(ch);
+                        if (tls != null)
+                        {
+                            // The context in force when the connection is accepted: a reload serves the next ones.
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                             .addLast(new BinarySessionAdapter(pipeline, metrics, maxFrameBytes,
                                 maxInFlightPerConnection, access));

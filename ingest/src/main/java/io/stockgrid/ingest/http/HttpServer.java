@@ -30,6 +30,7 @@ import io.stockgrid.ingest.AdminView;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.IngestMetrics;
 import io.stockgrid.ingest.auth.AccessControl;
+import io.stockgrid.ingest.tls.ServerTls;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -53,16 +54,17 @@ public final class HttpServer implements AutoCloseable
     public HttpServer(final String bindAddress, final int port, final int ioThreads, final Transport transport,
         final CommandPipeline pipeline, final IngestMetrics metrics, final AdminView admin) throws InterruptedException
     {
-        this(bindAddress, port, ioThreads, transport, pipeline, metrics, admin, AccessControl.open(), true);
+        this(bindAddress, port, ioThreads, transport, pipeline, metrics, admin, AccessControl.open(), true, null);
     }
 
     /**
      * @param access        who may call which route, and how often (open: no keys).
      * @param publicMetrics true if /metrics and /v1/openapi.yaml answer without a key while keys are checked.
+     * @param tls           the TLS every connection speaks (HTTPS), or null for plain HTTP.
      */
     public HttpServer(final String bindAddress, final int port, final int ioThreads, final Transport transport,
         final CommandPipeline pipeline, final IngestMetrics metrics, final AdminView admin, final AccessControl access,
-        final boolean publicMetrics) throws InterruptedException
+        final boolean publicMetrics, final ServerTls tls) throws InterruptedException
     {
         final byte[] openApi = OpenApi.yamlBytes();
         group = new MultiThreadIoEventLoopGroup(ioThreads, transport.ioHandlerFactory());
@@ -79,6 +81,11 @@ public final class HttpServer implements AutoCloseable
                     protected void initChannel(final SocketChannel ch)
                     {
                         connections.add(ch);
+                        if (tls != null)
+                        {
+                            // The context in force when the connection is accepted: a reload serves the next ones.
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                             .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS))
                             .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 8192))
