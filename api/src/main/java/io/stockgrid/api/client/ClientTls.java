@@ -69,8 +69,14 @@ public final class ClientTls
             Objects.requireNonNull(keyPem, "keyPem"));
     }
 
-    /** Builds the context: TLS 1.2+ and the cipher suites of {@link TlsPolicy}, the peer's host name verified. */
-    SslContext newContext()
+    /**
+     * Builds the context: TLS 1.2+ and the cipher suites of {@link TlsPolicy}, the peer's host name verified. Public
+     * for callers that open their own Netty connections to a node (the load generator's HTTP target); pass the host
+     * and port to {@code newHandler(alloc, host, port)} so that the name is checked.
+     *
+     * @throws IllegalArgumentException naming the file that cannot be used.
+     */
+    public SslContext newContext()
     {
         final SslContextBuilder builder = TlsPolicy.apply(SslContextBuilder.forClient())
             .endpointIdentificationAlgorithm("HTTPS");

@@ -6,6 +6,7 @@ import io.stockgrid.api.Reservation;
 import io.stockgrid.api.ReservationLine;
 import io.stockgrid.api.ReservationStatus;
 import io.stockgrid.api.client.ClientEventLoops;
+import io.stockgrid.api.client.ClientTls;
 import io.stockgrid.api.client.StockgridClient;
 import io.stockgrid.api.client.StockgridException;
 
@@ -37,11 +38,14 @@ final class BinaryTarget implements Target
 
     /** The API key secret sent in HELLO, or null (a node without keys). */
     private final String apiKey;
+    /** The TLS the connections speak, or null (plain TCP). */
+    private final ClientTls tls;
 
     BinaryTarget(final String host, final int port, final int connections, final int window, final int backlog,
-        final int ioThreads, final Workload workload, final String apiKey)
+        final int ioThreads, final Workload workload, final String apiKey, final ClientTls tls)
     {
         this.apiKey = apiKey;
+        this.tls = tls;
         this.host = host;
         this.port = port;
         this.connectionCount = connections;
@@ -60,7 +64,7 @@ final class BinaryTarget implements Target
     @Override
     public String description()
     {
-        return "Stockgrid binary protocol v2 at " + host + ":" + port;
+        return "Stockgrid binary protocol v2 at " + host + ":" + port + (tls == null ? "" : " over TLS");
     }
 
     @Override
@@ -70,7 +74,7 @@ final class BinaryTarget implements Target
         {
             final StockgridClient client = StockgridClient.builder().address(host, port)
                 .connectTimeout(Duration.ofSeconds(5)).requestTimeout(REQUEST_TIMEOUT)
-                .maxInFlight(window).maxRetries(0).eventLoops(eventLoops).apiKey(apiKey).build();
+                .maxInFlight(window).maxRetries(0).eventLoops(eventLoops).apiKey(apiKey).tls(tls).build();
             connections.add(new Connection(client));
         }
     }

@@ -20,6 +20,9 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.stockgrid.api.client.ClientTls;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
@@ -57,10 +60,17 @@ final class HttpTarget implements Target
     /** The {@code Authorization} header value sent with every request, or null (a node without keys). */
     private final String authorization;
 
-    /** @param apiKey the API key secret sent as a bearer token, or null for none. */
+    /** The TLS of every connection (https), or null (plain http). */
+    private final SslContext tls;
+
+    /**
+     * @param apiKey the API key secret sent as a bearer token, or null for none.
+     * @param tls    the TLS to speak (https), or null for plain http.
+     */
     HttpTarget(final String host, final int port, final int connections, final int window, final int backlog,
-        final int ioThreads, final Workload workload, final String apiKey)
+        final int ioThreads, final Workload workload, final String apiKey, final ClientTls tls)
     {
+        this.tls = tls == null ? null : tls.newContext();
         this.authorization = apiKey == null ? null : "Bearer " + apiKey;
         this.host = host;
         this.port = port;
@@ -80,7 +90,7 @@ final class HttpTarget implements Target
     @Override
     public String description()
     {
-        return "Stockgrid HTTP v1 at http://" + host + ":" + port;
+        return "Stockgrid HTTP v1 at " + scheme() + "://" + host + ":" + port;
     }
 
     @Override
@@ -96,6 +106,10 @@ final class HttpTarget implements Target
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
+                    if (tls != null)
+                    {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
+                    }
                     ch.pipeline()
                         // Answers that arrive together are sent on with one flush, not one per request.
                         .addLast(new FlushConsolidationHandler(256, true))
@@ -108,13 +122,25 @@ final class HttpTarget implements Target
             final ChannelFuture connected = bootstrap.connect(host, port).awaitUninterruptibly();
             if (!connected.isSuccess())
             {
-                throw new IOException("cannot connect to http://" + host + ":" + port + ": "
+                throw new IOException("cannot connect to " + scheme() + "://" + host + ":" + port + ": "
                     + connected.cause().getMessage(), connected.cause());
+            }
+            final SslHandler ssl = connected.channel().pipeline().get(SslHandler.class);
+            if (ssl != null && !ssl.handshakeFuture().awaitUninterruptibly().isSuccess())
+            {
+                connected.channel().close();
+                throw new IOException("TLS handshake with " + host + ":" + port + " failed: "
+                    + ssl.handshakeFuture().cause().getMessage(), ssl.handshakeFuture().cause());
             }
             final Connection connection = new Connection(connected.channel());
             connected.channel().pipeline().addLast(connection.handler);
             connections.add(connection);
         }
+    }
+
+    private String scheme()
+    {
+        return tls == null ? "http" : "https";
     }
 
     @Override

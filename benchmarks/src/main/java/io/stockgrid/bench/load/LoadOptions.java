@@ -1,6 +1,7 @@
 package io.stockgrid.bench.load;
 
 import picocli.CommandLine.Command;
+import io.stockgrid.api.client.ClientTls;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -119,6 +120,23 @@ final class LoadOptions
             + "key needs stock:write, reservations:write and read. Empty: none (a node without keys)")
     String apiKey = "";
 
+    @Option(names = "--tls",
+        description = "speak TLS to a node started with --tls-cert (https for http, TLS for binary); the node's "
+            + "certificate must name --host")
+    boolean tls;
+
+    @Option(names = "--tls-ca", defaultValue = "",
+        description = "with --tls: PEM file of the CAs to trust for the node's certificate; empty: the JVM's CAs")
+    String tlsCa = "";
+
+    @Option(names = "--tls-client-cert", defaultValue = "",
+        description = "with --tls: PEM client certificate for a node with --tls-client-ca (needs --tls-client-key)")
+    String tlsClientCert = "";
+
+    @Option(names = "--tls-client-key", defaultValue = "",
+        description = "with --tls: PEM (PKCS#8) key of --tls-client-cert")
+    String tlsClientKey = "";
+
     @Option(names = "--run-id", defaultValue = "",
         description = "prefix of this run's SKU and reservation names; empty: derived from the clock")
     String runId = "";
@@ -133,6 +151,8 @@ final class LoadOptions
     List<TargetKind> targetKinds;
     List<Integer> targetPorts;
     Skew skewKind;
+    /** The TLS of the Stockgrid targets, or null (plain text). */
+    ClientTls clientTls;
 
     /** Checks every flag; fills the derived fields. */
     LoadOptions conclude()
@@ -232,6 +252,7 @@ final class LoadOptions
         {
             throw invalid("--lines", Integer.toString(lines), "must be 1 with --skew hot");
         }
+        concludeTls();
         if (runId.isEmpty())
         {
             runId = Long.toString(System.currentTimeMillis(), 36);
@@ -241,6 +262,36 @@ final class LoadOptions
             throw invalid("--run-id", runId, "must be 1..16 letters or digits");
         }
         return this;
+    }
+
+    /** --tls and its files: checked here (the context is built once here too), so a bad file is a bad flag. */
+    private void concludeTls()
+    {
+        if (!tls)
+        {
+            if (!tlsCa.isEmpty() || !tlsClientCert.isEmpty() || !tlsClientKey.isEmpty())
+            {
+                throw invalid("--tls-ca/--tls-client-cert/--tls-client-key", "", "need --tls");
+            }
+            clientTls = null;
+            return;
+        }
+        if (targetKinds.contains(TargetKind.REDIS))
+        {
+            throw invalid("--tls", "true", "is for the Stockgrid targets (http, binary), not redis");
+        }
+        if (tlsClientCert.isEmpty() != tlsClientKey.isEmpty())
+        {
+            throw invalid("--tls-client-cert/--tls-client-key", tlsClientCert + "/" + tlsClientKey,
+                "must be given together");
+        }
+        ClientTls chosen = tlsCa.isEmpty() ? ClientTls.trustingDefaultCas() : ClientTls.trusting(Path.of(tlsCa));
+        if (!tlsClientCert.isEmpty())
+        {
+            chosen = chosen.withClientCertificate(Path.of(tlsClientCert), Path.of(tlsClientKey));
+        }
+        chosen.newContext();
+        clientTls = chosen;
     }
 
     boolean closedLoop()

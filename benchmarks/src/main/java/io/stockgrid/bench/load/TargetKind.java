@@ -40,13 +40,13 @@ enum TargetKind
         {
             case HTTP:
                 return new HttpTarget(host, port, options.connections, options.window, options.backlog,
-                    options.ioThreads, workload, options.apiKey.isEmpty() ? null : options.apiKey);
+                    options.ioThreads, workload, options.apiKey.isEmpty() ? null : options.apiKey, options.clientTls);
             case REDIS:
                 return new RedisTarget(host, port, options.connections, options.window, options.backlog,
                     options.ioThreads, workload);
             case BINARY:
                 return new BinaryTarget(host, port, options.connections, options.window, options.backlog,
-                    options.ioThreads, workload, options.apiKey.isEmpty() ? null : options.apiKey);
+                    options.ioThreads, workload, options.apiKey.isEmpty() ? null : options.apiKey, options.clientTls);
             default:
                 throw new IllegalStateException("unknown target " + this);
         }
