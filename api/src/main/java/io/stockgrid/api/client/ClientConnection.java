@@ -37,8 +37,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -95,6 +97,8 @@ final class ClientConnection
     private boolean flushScheduled;
     private boolean closed;
     private volatile String lastFailure = "not connected yet";
+    /** True once lastFailure says why the current connection ended; else its close says it (event loop only). */
+    private boolean failureExplained;
 
     ClientConnection(final String host, final int port, final long connectTimeoutMs, final long requestTimeoutMs,
         final int maxRetries, final int maxInFlight, final int maxFrameBytes, final Transport transport,
@@ -156,10 +160,16 @@ final class ClientConnection
             Thread.currentThread().interrupt();
             throw new StockgridException(StockgridException.Kind.INTERRUPTED, "interrupted while connecting", ex);
         }
-        catch (final Exception ex)
+        catch (final TimeoutException ex)
         {
             throw new StockgridException(StockgridException.Kind.CONNECTION, "could not connect to " + address()
                 + " within " + connectTimeoutMs + " ms: " + lastFailure, null);
+        }
+        catch (final ExecutionException ex)
+        {
+            // The connection was refused, or ended before HELLO_OK: known now, no reason to wait out the timeout.
+            throw new StockgridException(StockgridException.Kind.CONNECTION, "could not connect to " + address()
+                + ": " + lastFailure, null);
         }
     }
 
@@ -394,6 +404,7 @@ final class ClientConnection
         {
             return;
         }
+        failureExplained = false;
         final ChannelFuture connecting = bootstrap.connect(host, port);
         final Channel ch = connecting.channel();
         channel = ch;
@@ -408,7 +419,7 @@ final class ClientConnection
         {
             if (channel == ch && !ready)
             {
-                lastFailure = "no HELLO_OK within " + connectTimeoutMs + " ms";
+                explain("no HELLO_OK within " + connectTimeoutMs + " ms");
                 ch.close();
             }
         }, connectTimeoutMs, TimeUnit.MILLISECONDS);
@@ -416,7 +427,7 @@ final class ClientConnection
 
     private void onConnectFailed(final Channel ch, final Throwable cause)
     {
-        lastFailure = String.valueOf(cause);
+        explain(String.valueOf(cause));
         if (channel == ch)
         {
             channel = null;
@@ -455,9 +466,15 @@ final class ClientConnection
         {
             return;
         }
+        if (!failureExplained)
+        {
+            // An EOF (the node closed, or shut its side) with nothing said: say so, rather than a stale reason.
+            explain(ready ? "the node closed the connection" : "the node closed the connection before HELLO_OK");
+        }
         channel = null;
         ready = false;
         cancel(handshakeTimer);
+        // Fails a build() still waiting for its first handshake at once, with the reason, not at its timeout.
         firstReady.completeExceptionally(new IllegalStateException(lastFailure));
         if (!onWire.isEmpty())
         {
@@ -485,9 +502,16 @@ final class ClientConnection
         reconnectTask = loop.schedule(connectTask, delayMs, TimeUnit.MILLISECONDS);
     }
 
+    /** Records why the current connection failed or ended (event loop only). */
+    private void explain(final String failure)
+    {
+        lastFailure = failure;
+        failureExplained = true;
+    }
+
     private void protocolError(final Channel ch, final String what)
     {
-        lastFailure = "protocol error: " + what;
+        explain("protocol error: " + what);
         ch.close();
     }
 
@@ -523,7 +547,7 @@ final class ClientConnection
             }
             else if (type == MessageType.ERROR && error.wrap(scratch, 0, length).validate())
             {
-                lastFailure = "the node refused the handshake: " + error.errorCode() + ": " + error.message();
+                explain("the node refused the handshake: " + error.errorCode() + ": " + error.message());
                 ch.close();
             }
             else
@@ -543,7 +567,7 @@ final class ClientConnection
                 }
                 if (requestId == 0)
                 {
-                    lastFailure = "the node closed the connection: " + error.errorCode() + ": " + error.message();
+                    explain("the node closed the connection: " + error.errorCode() + ": " + error.message());
                     return;
                 }
                 final Call call = answered(requestId);
@@ -658,7 +682,7 @@ final class ClientConnection
             {
                 handshakeFailed = true;
                 // Say why in the words that help: an untrusted or misnamed node certificate, a missing client one.
-                lastFailure = "TLS handshake with " + address() + " failed: " + done.cause().getMessage();
+                explain("TLS handshake with " + address() + " failed: " + done.cause().getMessage());
             }
             ctx.fireUserEventTriggered(event);
         }
@@ -675,7 +699,7 @@ final class ClientConnection
         {
             if (!handshakeFailed)
             {
-                lastFailure = String.valueOf(cause);
+                explain(String.valueOf(cause));
             }
             ctx.close();
         }
