@@ -237,6 +237,59 @@ class BinaryDoorTest
         }
     }
 
+    @Test
+    void shouldAnswerEveryRequestSentBeforeTheClientHalfClosesThenClose() throws Exception
+    {
+        // More requests than the connection's window (256): some still wait unread in the node's buffer at the EOF.
+        final int requests = 300;
+        assertThat(http.put("/v1/stock/HALF-SKU/WH-1", "{\"onHand\":1000000}").status()).isEqualTo(200);
+        try (BinarySocket socket = new BinarySocket(node.binaryPort()))
+        {
+            socket.hello();
+            final ByteArrayOutputStream burst = new ByteArrayOutputStream();
+            for (int i = 1; i <= requests; i++)
+            {
+                final long requestId = i;
+                burst.write(i % 2 == 0 ? availabilityFrame(requestId, "HALF-SKU") :
+                    BinarySocket.frame(b -> new ReserveEncoder().wrap(b, 0).requestId(requestId).ttlSeconds(600)
+                        .reservationId("half-" + requestId).correlationId(null).line(1, "HALF-SKU", "WH-1")
+                        .encodedLength()));
+            }
+            // Then half a frame, which the EOF cuts short: not a request, so not answered.
+            final byte[] cut = availabilityFrame(requests + 1, "HALF-SKU");
+            burst.write(cut, 0, cut.length / 2);
+            socket.send(burst.toByteArray());
+            socket.shutdownOutput();
+            final Set<Long> answered = new HashSet<>();
+            for (int i = 0; i < requests; i++)
+            {
+                final BinarySocket.Frame answer = socket.read();
+                assertThat(answer).as("answer %d of %d", i + 1, requests).isNotNull();
+                assertThat(answer.type()).isIn(MessageType.AVAILABILITY, MessageType.RESERVATION);
+                assertThat(answered.add(answer.requestId())).isTrue();
+            }
+            assertThat(answered).allSatisfy(id -> assertThat(id).isBetween(1L, (long)requests));
+            assertThat(socket.read()).as("closed after the last answer").isNull();
+        }
+        assertThat(http.get("/v1/availability/HALF-SKU/WH-1").number("reserved")).isEqualTo(requests / 2);
+    }
+
+    @Test
+    void shouldCloseAtOnceWhenTheClientHalfClosesWithNothingInFlight() throws Exception
+    {
+        try (BinarySocket socket = new BinarySocket(node.binaryPort()))
+        {
+            socket.hello();
+            socket.shutdownOutput();
+            assertThat(socket.read()).isNull();
+        }
+        try (BinarySocket socket = new BinarySocket(node.binaryPort()))
+        {
+            socket.shutdownOutput();
+            assertThat(socket.read()).as("before HELLO").isNull();
+        }
+    }
+
     private static AvailabilityDecoder readAvailability(final BinarySocket socket, final long requestId)
         throws Exception
     {

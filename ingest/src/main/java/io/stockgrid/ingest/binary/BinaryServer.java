@@ -84,6 +84,9 @@ public final class BinaryServer implements AutoCloseable
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // A client that half-closes (EOF) still gets the answers to the requests it sent before: the session
+                // closes the connection itself once they are written (BinarySessionAdapter#closeIfDrained).
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                     new WriteBufferWaterMark(WRITE_BUFFER_LOW_BYTES, WRITE_BUFFER_HIGH_BYTES))
                 .childHandler(new ChannelInitializer<SocketChannel>()

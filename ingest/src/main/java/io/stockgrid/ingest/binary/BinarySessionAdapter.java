@@ -1,9 +1,11 @@
 package io.stockgrid.ingest.binary;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -108,6 +110,8 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
     private byte[] scratch;
     private boolean outIsScratch;
     private int state = AWAITING_HELLO;
+    /** The client half-closed (EOF): no more requests come; the connection closes once every one is answered. */
+    private boolean inputShutdown;
     /** The key the connection authenticated with at HELLO (null without keys), as of {@link #callerRing}. */
     private Keyring.Entry caller;
     private Keyring callerRing;
@@ -178,6 +182,27 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
             flush();
         }
         super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
+    {
+        if (event instanceof ChannelInputShutdownEvent && !inputShutdown)
+        {
+            inputShutdown = true;
+            if (state == AWAITING_HELLO)
+            {
+                closeSession();
+                ctx.close();
+            }
+            else if (state != CLOSED)
+            {
+                // Frames already received are still requests: decode them (as slots free), answer them, then close.
+                processFrames();
+                flush();
+            }
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override
@@ -315,6 +340,36 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
             }
         }
         updateAutoRead();
+        if (inputShutdown)
+        {
+            closeIfDrained();
+        }
+    }
+
+    /**
+     * After the client's EOF: once no request is in flight and no whole frame is left unread, writes what is
+     * buffered and closes. Bytes of a frame the EOF cut short are dropped unanswered (they are not a request).
+     */
+    private void closeIfDrained()
+    {
+        if (state == CLOSED || freeSlotCount != maxInFlight || hasWholeFrame())
+        {
+            return;
+        }
+        final ByteBuf last = out == null ? Unpooled.EMPTY_BUFFER : out;
+        out = null;
+        closeSession();
+        ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private boolean hasWholeFrame()
+    {
+        if (cumulation == null || cumulation.readableBytes() < FrameDescriptor.LENGTH_FIELD_LENGTH)
+        {
+            return false;
+        }
+        final int length = cumulation.getIntLE(cumulation.readerIndex() + FrameDescriptor.LENGTH_FIELD_OFFSET);
+        return cumulation.readableBytes() >= FrameDescriptor.LENGTH_FIELD_LENGTH + (long)length;
     }
 
     private void wrapFrame(final int index, final int length)
@@ -744,7 +799,7 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
 
     private void updateAutoRead()
     {
-        final boolean read = state != CLOSED && freeSlotCount > 0 && ctx.channel().isWritable();
+        final boolean read = state != CLOSED && !inputShutdown && freeSlotCount > 0 && ctx.channel().isWritable();
         if (ctx.channel().config().isAutoRead() != read)
         {
             ctx.channel().config().setAutoRead(read);
