@@ -189,6 +189,9 @@ class BadInputTest
                 "reason"),
             adjust("adjust: reason of 257 chars", "bad-e-11",
                 "{\"eventId\":\"bad-e-11\",\"delta\":1,\"reason\":\"" + "x".repeat(257) + "\"}", "reason"),
+            adjust("adjust: reason of 257 emoji (chars are code points)", "bad-e-11b",
+                "{\"eventId\":\"bad-e-11b\",\"delta\":1,\"reason\":\"" + "\uD83D\uDE00".repeat(257) + "\"}",
+                "reason"),
             invalid("adjust: sku of 65 chars", "POST", "/v1/stock/" + KEY_65 + "/WH-1/adjustments",
                 "{\"eventId\":\"bad-e-12\",\"delta\":1}", "sku"),
             invalid("adjust: location with an encoded space", "POST", "/v1/stock/SKU-A/WH%201/adjustments",
@@ -576,6 +579,18 @@ class BadInputTest
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.number("onHand")).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldCountTheCharsOfAReasonAsCodePoints()
+    {
+        // 256 emoji: 512 UTF-16 units, but 256 chars as the OpenAPI document (maxLength) and the binary door count.
+        final String key = "/v1/stock/EMOJI/WH-1";
+        expectStatus(http.put(key, "{\"onHand\":5}"), 200);
+        final HttpJson.Answer answer = http.post(key + "/adjustments", "{\"eventId\":\"emoji-e\",\"delta\":1,"
+            + "\"reason\":\"" + "\uD83D\uDE00".repeat(256) + "\"}");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.number("onHand")).isEqualTo(6);
     }
 
     @ParameterizedTest(name = "quantity {0}, ttlSeconds {1}")

@@ -150,7 +150,7 @@ public abstract class MessageDecoder
         {
             return invalid("field '" + field + "' must be at most " + maxBytes + " bytes of UTF-8");
         }
-        final int chars = Utf8.utf16Length(buffer, pos + 2, length);
+        final int chars = Utf8.codePointCount(buffer, pos + 2, length);
         if (chars < 0)
         {
             return invalid("field '" + field + "' must be well-formed UTF-8");

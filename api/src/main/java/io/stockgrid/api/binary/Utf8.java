@@ -11,10 +11,11 @@ final class Utf8
     }
 
     /**
-     * The number of UTF-16 chars the bytes decode to, or -1 if they are not well-formed UTF-8 (overlong forms,
-     * surrogates, code points above U+10FFFF, and truncated sequences are refused).
+     * The number of Unicode code points the bytes decode to, or -1 if they are not well-formed UTF-8 (overlong forms,
+     * surrogates, code points above U+10FFFF, and truncated sequences are refused). A text limit in "chars" counts
+     * these, on both doors and in the OpenAPI document ({@code maxLength}): an emoji is one char, not two UTF-16 units.
      */
-    static int utf16Length(final DirectBuffer buffer, final int index, final int length)
+    static int codePointCount(final DirectBuffer buffer, final int index, final int length)
     {
         int chars = 0;
         int i = index;
@@ -70,7 +71,7 @@ final class Utf8
             {
                 return -1;
             }
-            chars += cp >= 0x10000 ? 2 : 1;
+            chars++;
             i += more + 1;
         }
         return chars;

@@ -100,6 +100,15 @@ class DecoderRefusalTest
         length = new AdjustEncoder().wrap(buffer, 0).delta(1).sku("A").location("B").eventId("e")
             .reason("x".repeat(257)).encodedLength();
         assertRefused(new AdjustDecoder().wrap(buffer, 0, length), "field 'reason' must be at most 256 chars");
+        // Chars are code points: 256 emoji (512 UTF-16 units, 1024 bytes) are a valid reason, 257 code points are not.
+        length = new AdjustEncoder().wrap(buffer, 0).delta(1).sku("A").location("B").eventId("e")
+            .reason("\uD83D\uDE00".repeat(256)).encodedLength();
+        final AdjustDecoder emoji = new AdjustDecoder().wrap(buffer, 0, length);
+        org.assertj.core.api.Assertions.assertThat(emoji.validate()).as(emoji.violation()).isTrue();
+        org.assertj.core.api.Assertions.assertThat(emoji.reason()).isEqualTo("\uD83D\uDE00".repeat(256));
+        length = new AdjustEncoder().wrap(buffer, 0).delta(1).sku("A").location("B").eventId("e")
+            .reason("\uD83D\uDE00".repeat(255) + "xx").encodedLength();
+        assertRefused(new AdjustDecoder().wrap(buffer, 0, length), "field 'reason' must be at most 256 chars");
         length = new ReturnEncoder().wrap(buffer, 0).quantity(1).disposition(null).returnId("x").sku("A")
             .location("B").encodedLength();
         assertRefused(new ReturnDecoder().wrap(buffer, 0, length),

@@ -310,7 +310,9 @@ final class JsonRequests
             throw new BadRequest("field '" + field + "' must be a string");
         }
         final String s = value.textValue();
-        if (s.length() > maxChars)
+        // Chars are Unicode code points, as JSON Schema's maxLength (the OpenAPI document) and the binary door count
+        // them: an emoji is one, not the two UTF-16 units String.length() would count.
+        if (s.length() > maxChars && s.codePointCount(0, s.length()) > maxChars)
         {
             throw new BadRequest("field '" + field + "' must be at most " + maxChars + " chars");
         }
