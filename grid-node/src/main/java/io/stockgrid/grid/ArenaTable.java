@@ -231,6 +231,16 @@ final class ArenaTable extends StoreTable
             insertIntoIndex(no);
             size++;
         }
+        else if (lengths[no] == 2 + k.length() + bytes.length)
+        {
+            // The same length (a phase change: the same strings, a new version and phase byte): written over the
+            // old bytes in place, so a transition leaves no garbage to compact and takes no new chunk space.
+            final byte[] chunk = chunks[(int)(locations[no] >>> 32)];
+            System.arraycopy(bytes, 0, chunk, (int)locations[no] + 2 + k.length(), bytes.length);
+            retainUntilMs[no] = retainUntil;
+            reindex(no, value);
+            return;
+        }
         else
         {
             liveBytes -= lengths[no];

@@ -193,6 +193,22 @@ class StoreTableTest
     }
 
     @Test
+    void shouldRewriteASameLengthRecordInPlaceAndAppendAnotherLength()
+    {
+        final ArenaTable table = (ArenaTable)table("arena", null);
+        final StoreTable.Entry entry = new StoreTable.Entry();
+        entry.at(table, "r-1", 0).setValue(new Rec(7)); // 8 bytes
+        final long used = table.usedBytes();
+        entry.at(table, "r-1", 0).setValue(new Rec(14)); // 8 bytes again: over the old ones
+        assertThat(table.usedBytes()).as("a same-length rewrite takes no new space").isEqualTo(used);
+        assertThat(table.get("r-1", 0)).isEqualTo(new Rec(14));
+        entry.at(table, "r-1", 0).setValue(new Rec(15)); // 9 bytes: appended, the old bytes become garbage
+        assertThat(table.usedBytes()).isGreaterThan(used);
+        assertThat(table.liveBytes()).isEqualTo(used + 1);
+        assertThat(table.get("r-1", 0)).isEqualTo(new Rec(15));
+    }
+
+    @Test
     void shouldKeepEveryRecordThroughTheArenasCompactions()
     {
         final ArenaTable table = (ArenaTable)table("arena", null);
