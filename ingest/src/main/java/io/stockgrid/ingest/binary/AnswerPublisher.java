@@ -12,12 +12,10 @@ import io.stockgrid.api.binary.ErrorEncoder;
 import io.stockgrid.api.binary.HelloOkEncoder;
 import io.stockgrid.api.binary.ReservationDescriptor;
 import io.stockgrid.api.binary.ReservationEncoder;
-import io.stockgrid.ingest.NoQuorum;
-import io.stockgrid.ingest.NotReady;
-import io.stockgrid.ingest.Overloaded;
 import io.stockgrid.ingest.ReservationOutcome;
 import io.stockgrid.ingest.ReservationPhase;
 import io.stockgrid.ingest.ReservationState;
+import io.stockgrid.ingest.Refusal;
 import io.stockgrid.ingest.StockOutcome;
 import org.agrona.MutableDirectBuffer;
 import org.slf4j.Logger;
@@ -27,14 +25,15 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 
 /**
- * Encodes the answer to a request, mapping the pipeline's outcomes exactly as the HTTP door does (same error codes,
- * same statuses, same messages, Retry-After as {@code retryAfterMs}), with reused encoders and without allocating.
+ * Encodes the answer to a request, mapping the pipeline's outcomes by the table the HTTP door reads too
+ * ({@link Refusal}: same error codes, statuses, messages, Retry-After as {@code retryAfterMs}), with reused encoders
+ * and without allocating.
  * One per connection, used on its event loop only.
  */
 final class AnswerPublisher
 {
     private static final Logger LOG = LoggerFactory.getLogger(AnswerPublisher.class);
-    static final int RETRY_AFTER_MS = 1000;
+    static final int RETRY_AFTER_MS = Refusal.RETRY_AFTER_MS;
     /** The longest answer to a request that is answered by AVAILABILITY or ERROR. */
     static final int SHORT_ANSWER_LENGTH_MAX = Math.max(AvailabilityDescriptor.LENGTH_MAX, ErrorDescriptor.LENGTH_MAX);
     static final int RESERVATION_ANSWER_LENGTH_MAX = Math.max(ReservationDescriptor.LENGTH_MAX,
@@ -125,18 +124,18 @@ final class AnswerPublisher
 
     private int stock(final long requestId, final StockOutcome o, final MutableDirectBuffer buffer, final int offset)
     {
-        return switch (o.code())
+        final Refusal refusal = Refusal.ofStock(o.code());
+        if (refusal == null)
         {
-            case APPLIED, DUPLICATE -> availability(requestId, o.availability(), buffer, offset);
-            case NEGATIVE_STOCK -> errorEncoder(requestId, ErrorCode.NEGATIVE_STOCK, buffer, offset)
-                .appendMessage("the change would make onHand negative (onHand is ")
-                .appendMessage(o.availability().onHand()).appendMessage("); nothing applied").encodedLength();
-            case STOCK_LIMIT -> errorEncoder(requestId, ErrorCode.STOCK_LIMIT_EXCEEDED, buffer, offset)
-                .appendMessage("the change would take onHand above 1000000000 (onHand is ")
-                .appendMessage(o.availability().onHand()).appendMessage("); nothing applied").encodedLength();
-            case FINGERPRINT_MISMATCH -> error(requestId, ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                "this id was already used for a different change; nothing applied", buffer, offset);
-        };
+            return availability(requestId, o.availability(), buffer, offset);
+        }
+        final ErrorEncoder encoder = refusal(requestId, refusal, buffer, offset).appendMessage(refusal.part(0));
+        if (refusal.arguments() == 1)
+        {
+            // NEGATIVE_STOCK, STOCK_LIMIT: the onHand the change was refused against.
+            encoder.appendMessage(o.availability().onHand()).appendMessage(refusal.part(1));
+        }
+        return encoder.encodedLength();
     }
 
     private int availability(final long requestId, final Availability a, final MutableDirectBuffer buffer,
@@ -148,41 +147,34 @@ final class AnswerPublisher
     private int reserve(final long requestId, final ReservationOutcome o, final MutableDirectBuffer buffer,
         final int offset)
     {
-        return switch (o.code())
+        final Refusal refusal = Refusal.ofReserve(o.code());
+        if (refusal != null)
         {
-            case HELD, REJECTED, REPLAYED ->
-            {
-                final ReservationStatus first = firstStatus(o.state());
-                final int length = reservation(requestId, o.state(), first, buffer, offset);
-                lastError = first == ReservationStatus.REJECTED ? ErrorCode.INSUFFICIENT_STOCK : null;
-                yield length;
-            }
-            case IN_PROGRESS -> error(requestId, ErrorCode.REQUEST_IN_PROGRESS,
-                "reservation is being made by another call; retry shortly", buffer, offset);
-            case FINGERPRINT_MISMATCH -> error(requestId, ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                "reservationId was already used for a different request", buffer, offset);
-            case FAILED -> error(requestId, ErrorCode.UNAVAILABLE,
-                "the grid failed part-way; nothing is held; retry with the same reservationId", buffer, offset);
-            default -> throw new IllegalStateException("unexpected reserve outcome " + o.code());
-        };
+            return refusal(requestId, refusal, buffer, offset).appendMessage(refusal.message()).encodedLength();
+        }
+        final ReservationStatus first = firstStatus(o.state());
+        final int length = reservation(requestId, o.state(), first, buffer, offset);
+        lastError = first == ReservationStatus.REJECTED ? ErrorCode.INSUFFICIENT_STOCK : null;
+        return length;
     }
 
     private int settle(final RequestSlot slot, final ReservationOutcome o, final MutableDirectBuffer buffer,
         final int offset)
     {
         final long requestId = slot.requestId;
-        return switch (o.code())
+        final Refusal refusal = Refusal.ofSettle(o.code());
+        if (refusal == null)
         {
-            case SETTLED -> reservation(requestId, o.state(), o.state().phase().status(), buffer, offset);
-            case NOT_FOUND -> notFound(slot, buffer, offset);
-            case NOT_HELD -> errorEncoder(requestId, ErrorCode.RESERVATION_NOT_HELD, buffer, offset)
-                .status(o.state().phase().status()).appendMessage("reservation ").appendMessage(slot.reservationId)
-                .appendMessage(" is ").appendMessage(o.state().phase().name()).encodedLength();
-            case IN_PROGRESS -> errorEncoder(requestId, ErrorCode.REQUEST_IN_PROGRESS, buffer, offset)
-                .appendMessage("reservation ").appendMessage(slot.reservationId)
-                .appendMessage(" is still being made; retry shortly").encodedLength();
-            default -> throw new IllegalStateException("unexpected settle outcome " + o.code());
-        };
+            return reservation(requestId, o.state(), o.state().phase().status(), buffer, offset);
+        }
+        final ErrorEncoder encoder = refusal(requestId, refusal, buffer, offset).appendMessage(refusal.part(0))
+            .appendMessage(slot.reservationId).appendMessage(refusal.part(1));
+        if (refusal == Refusal.RESERVATION_NOT_HELD)
+        {
+            encoder.status(o.state().phase().status()).appendMessage(o.state().phase().name())
+                .appendMessage(refusal.part(2));
+        }
+        return encoder.encodedLength();
     }
 
     private int getReservation(final RequestSlot slot, final ReservationState state, final MutableDirectBuffer buffer,
@@ -197,8 +189,18 @@ final class AnswerPublisher
 
     private int notFound(final RequestSlot slot, final MutableDirectBuffer buffer, final int offset)
     {
-        return errorEncoder(slot.requestId, ErrorCode.RESERVATION_NOT_FOUND, buffer, offset)
-            .appendMessage("no reservation ").appendMessage(slot.reservationId).encodedLength();
+        final Refusal refusal = Refusal.RESERVATION_NOT_FOUND;
+        return refusal(slot.requestId, refusal, buffer, offset).appendMessage(refusal.part(0))
+            .appendMessage(slot.reservationId).appendMessage(refusal.part(1)).encodedLength();
+    }
+
+    /** An ERROR for an outcome of the shared table: its code, its retry-after, the message still to append. */
+    private ErrorEncoder refusal(final long requestId, final Refusal refusal, final MutableDirectBuffer buffer,
+        final int offset)
+    {
+        lastError = refusal.code();
+        return error.wrap(buffer, offset).requestId(requestId).errorCode(refusal.code())
+            .retryAfterMs(refusal.retryAfterMs());
     }
 
     /** As {@link ReservationState#asFirstAnswered()}: the status the creating call answered. */
@@ -234,24 +236,12 @@ final class AnswerPublisher
     private int failure(final long requestId, final Throwable error, final MutableDirectBuffer buffer,
         final int offset)
     {
-        final Throwable cause = error instanceof CompletionException && error.getCause() != null ?
-            error.getCause() : error;
-        if (cause instanceof Overloaded)
+        final Refusal refusal = Refusal.ofFailure(error);
+        if (refusal == Refusal.GRID_FAILED)
         {
-            return error(requestId, ErrorCode.OVERLOADED, "the node's in-flight work is full; try again shortly",
-                buffer, offset);
+            LOG.warn("request failed in the grid", error instanceof CompletionException && error.getCause() != null ?
+                error.getCause() : error);
         }
-        if (cause instanceof NotReady)
-        {
-            return error(requestId, ErrorCode.NOT_READY, "the node is not ready", buffer, offset);
-        }
-        if (NoQuorum.isCauseOf(cause))
-        {
-            return error(requestId, ErrorCode.NO_QUORUM,
-                "this member sees fewer members than the minimum cluster size; nothing changed", buffer, offset);
-        }
-        LOG.warn("request failed in the grid", cause);
-        return error(requestId, ErrorCode.UNAVAILABLE, "the grid could not complete the call; retry with the same id",
-            buffer, offset);
+        return refusal(requestId, refusal, buffer, offset).appendMessage(refusal.message()).encodedLength();
     }
 }

@@ -24,11 +24,9 @@ import io.stockgrid.ingest.AdminView;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.IngestMetrics;
-import io.stockgrid.ingest.NoQuorum;
-import io.stockgrid.ingest.NotReady;
 import io.stockgrid.ingest.Operation;
-import io.stockgrid.ingest.Overloaded;
 import io.stockgrid.ingest.ReservationOutcome;
+import io.stockgrid.ingest.Refusal;
 import io.stockgrid.ingest.ReservationPhase;
 import io.stockgrid.ingest.ReservationState;
 import io.stockgrid.ingest.RequestLog;
@@ -277,7 +275,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             {
                 final String id = JsonRequests.pathRequestId("reservationId", params.get(0));
                 answer(slot, pipeline.reservation(id), r -> r == null || r.phase() == ReservationPhase.PENDING ?
-                    errorResponse(ErrorCode.RESERVATION_NOT_FOUND, "no reservation " + id) :
+                    errorResponse(Refusal.RESERVATION_NOT_FOUND, Refusal.RESERVATION_NOT_FOUND.message(id)) :
                     response(HttpResponseStatus.OK, JsonResponses.reservation(r.current(), r.createdBy()), JSON));
             }
             case COMMIT, RELEASE ->
@@ -367,34 +365,31 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     private static FullHttpResponse reserveResponse(final ReservationOutcome o)
     {
-        return switch (o.code())
+        final Refusal refusal = Refusal.ofReserve(o.code());
+        if (refusal != null)
         {
-            case HELD, REJECTED, REPLAYED -> o.state().firstOutcome() == ReservationPhase.REJECTED ?
-                new ErrorAnswer(HttpResponseStatus.CONFLICT, JsonResponses.rejected(o.state().asFirstAnswered()),
-                    ErrorCode.INSUFFICIENT_STOCK) :
-                response(HttpResponseStatus.CREATED, JsonResponses.reservation(o.state().asFirstAnswered()), JSON);
-            case IN_PROGRESS -> errorResponse(ErrorCode.REQUEST_IN_PROGRESS,
-                "reservation is being made by another call; retry shortly");
-            case FINGERPRINT_MISMATCH -> errorResponse(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                "reservationId was already used for a different request");
-            case FAILED -> errorResponse(ErrorCode.UNAVAILABLE,
-                "the grid failed part-way; nothing is held; retry with the same reservationId");
-            default -> throw new IllegalStateException("unexpected reserve outcome " + o.code());
-        };
+            return errorResponse(refusal, refusal.message());
+        }
+        return o.state().firstOutcome() == ReservationPhase.REJECTED ?
+            new ErrorAnswer(HttpResponseStatus.CONFLICT, JsonResponses.rejected(o.state().asFirstAnswered()),
+                ErrorCode.INSUFFICIENT_STOCK) :
+            response(HttpResponseStatus.CREATED, JsonResponses.reservation(o.state().asFirstAnswered()), JSON);
     }
 
     private static FullHttpResponse settleResponse(final String id, final ReservationOutcome o)
     {
-        return switch (o.code())
+        final Refusal refusal = Refusal.ofSettle(o.code());
+        if (refusal == null)
         {
-            case SETTLED -> response(HttpResponseStatus.OK, JsonResponses.reservation(o.state().current()), JSON);
-            case NOT_FOUND -> errorResponse(ErrorCode.RESERVATION_NOT_FOUND, "no reservation " + id);
-            case NOT_HELD -> new ErrorAnswer(HttpResponseStatus.CONFLICT,
-                JsonResponses.notHeld(id, o.state().phase().name()), ErrorCode.RESERVATION_NOT_HELD);
-            case IN_PROGRESS -> errorResponse(ErrorCode.REQUEST_IN_PROGRESS,
-                "reservation " + id + " is still being made; retry shortly");
-            default -> throw new IllegalStateException("unexpected settle outcome " + o.code());
-        };
+            return response(HttpResponseStatus.OK, JsonResponses.reservation(o.state().current()), JSON);
+        }
+        if (refusal == Refusal.RESERVATION_NOT_HELD)
+        {
+            final String status = o.state().phase().name();
+            return new ErrorAnswer(HttpResponseStatus.valueOf(refusal.httpStatus()),
+                JsonResponses.notHeld(refusal.message(id, status), status), refusal.code());
+        }
+        return errorResponse(refusal, refusal.message(id));
     }
 
     private void answerStock(final Slot slot, final CompletableFuture<StockOutcome> future)
@@ -402,16 +397,13 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         answer(slot, future, o ->
         {
             final Availability a = o.availability();
-            return switch (o.code())
+            final Refusal refusal = Refusal.ofStock(o.code());
+            if (refusal == null)
             {
-                case APPLIED, DUPLICATE -> response(HttpResponseStatus.OK, JsonResponses.availability(a), JSON);
-                case NEGATIVE_STOCK -> errorResponse(ErrorCode.NEGATIVE_STOCK,
-                    "the change would make onHand negative (onHand is " + a.onHand() + "); nothing applied");
-                case STOCK_LIMIT -> errorResponse(ErrorCode.STOCK_LIMIT_EXCEEDED,
-                    "the change would take onHand above 1000000000 (onHand is " + a.onHand() + "); nothing applied");
-                case FINGERPRINT_MISMATCH -> errorResponse(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "this id was already used for a different change; nothing applied");
-            };
+                return response(HttpResponseStatus.OK, JsonResponses.availability(a), JSON);
+            }
+            // NEGATIVE_STOCK, STOCK_LIMIT name the onHand the change was refused against.
+            return errorResponse(refusal, refusal.arguments() == 1 ? refusal.message(a.onHand()) : refusal.message());
         });
     }
 
@@ -451,23 +443,12 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     private static FullHttpResponse failureResponse(final Throwable error)
     {
-        final Throwable cause = error instanceof CompletionException && error.getCause() != null ?
-            error.getCause() : error;
-        if (cause instanceof Overloaded)
+        final Refusal refusal = Refusal.ofFailure(error);
+        if (refusal == Refusal.GRID_FAILED)
         {
-            return errorResponse(ErrorCode.OVERLOADED, "the node's in-flight work is full; try again shortly");
+            logGridFailure(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
         }
-        if (cause instanceof NotReady)
-        {
-            return errorResponse(ErrorCode.NOT_READY, "the node is not ready");
-        }
-        if (NoQuorum.isCauseOf(cause))
-        {
-            return errorResponse(ErrorCode.NO_QUORUM,
-                "this member sees fewer members than the minimum cluster size; nothing changed, retry later");
-        }
-        logGridFailure(cause);
-        return errorResponse(ErrorCode.UNAVAILABLE, "the grid could not complete the call; retry with the same id");
+        return errorResponse(refusal, refusal.message());
     }
 
     private static final long GRID_FAILURE_LOG_INTERVAL_NS = 10_000_000_000L;
@@ -495,6 +476,19 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private void respondError(final Slot slot, final ErrorCode code, final String message)
     {
         complete(slot, errorResponse(code, message));
+    }
+
+    /** An outcome of the table both doors read: its status, code, and Retry-After. */
+    private static FullHttpResponse errorResponse(final Refusal refusal, final String message)
+    {
+        final FullHttpResponse response = new ErrorAnswer(HttpResponseStatus.valueOf(refusal.httpStatus()),
+            JsonResponses.error(refusal.code(), message), refusal.code());
+        if (refusal.retryAfterMs() > 0)
+        {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER,
+                Long.toString((refusal.retryAfterMs() + 999L) / 1_000L));
+        }
+        return response;
     }
 
     private static FullHttpResponse errorResponse(final ErrorCode code, final String message)

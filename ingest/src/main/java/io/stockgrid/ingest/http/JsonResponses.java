@@ -96,11 +96,12 @@ final class JsonResponses
         return bytes(node);
     }
 
-    static byte[] notHeld(final String reservationId, final String status)
+    /** RESERVATION_NOT_HELD with the reservation's status beside the message (from {@code Refusal}). */
+    static byte[] notHeld(final String message, final String status)
     {
         final ObjectNode node = JsonRequests.MAPPER.createObjectNode();
         node.put("error", ErrorCode.RESERVATION_NOT_HELD.name());
-        node.put("message", "reservation " + reservationId + " is " + status);
+        node.put("message", message);
         node.put("status", status);
         return bytes(node);
     }
