@@ -3,6 +3,7 @@ package io.stockgrid.ingest.auth;
 import io.github.bucket4j.TimeMeter;
 import io.stockgrid.ingest.IngestMetrics;
 import org.agrona.concurrent.EpochClock;
+import io.stockgrid.ingest.FilePoller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +17,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Who may call, and how often: both doors ask this, per request, before anything reaches the pipeline, so a refused
@@ -61,7 +59,7 @@ public final class AccessControl implements AutoCloseable
     private volatile Keyring keyring;
     private volatile IngestMetrics metrics;
     private byte[] lastContentHash;
-    private ScheduledExecutorService watcher;
+    private FilePoller watcher;
 
     private AccessControl(final Path file, final TimeMeter meter, final Keyring keyring, final byte[] contentHash)
     {
@@ -231,25 +229,8 @@ public final class AccessControl implements AutoCloseable
         {
             return;
         }
-        watcher = Executors.newSingleThreadScheduledExecutor(r ->
-        {
-            final Thread t = new Thread(r, "stockgrid-keys-watcher");
-            t.setDaemon(true);
-            return t;
-        });
-        watcher.scheduleWithFixedDelay(this::reloadQuietly, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
-    }
-
-    private void reloadQuietly()
-    {
-        try
-        {
-            reloadIfChanged();
-        }
-        catch (final RuntimeException ex)
-        {
-            LOG.warn("keys file {} could not be checked; the keys in force stay: {}", file, ex.toString());
-        }
+        watcher = new FilePoller("stockgrid-keys-watcher", intervalMs, this::reloadIfChanged, LOG,
+            "the keys in force");
     }
 
     /**
@@ -351,7 +332,7 @@ public final class AccessControl implements AutoCloseable
     {
         if (watcher != null)
         {
-            watcher.shutdownNow();
+            watcher.close();
             watcher = null;
         }
     }

@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.stockgrid.api.transport.TlsPolicy;
+import io.stockgrid.ingest.FilePoller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +31,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The TLS of both doors ({@code --tls-cert}, {@code --tls-key}, {@code --tls-client-ca}): one server context, built
@@ -60,7 +58,7 @@ public final class ServerTls implements AutoCloseable
     private volatile SslContext context;
     private volatile String subject;
     private byte[] lastContentHash;
-    private ScheduledExecutorService watcher;
+    private FilePoller watcher;
 
     private ServerTls(final Path certificate, final Path key, final Path clientCa, final Loaded loaded)
     {
@@ -109,25 +107,8 @@ public final class ServerTls implements AutoCloseable
         {
             return;
         }
-        watcher = Executors.newSingleThreadScheduledExecutor(r ->
-        {
-            final Thread t = new Thread(r, "stockgrid-tls-watcher");
-            t.setDaemon(true);
-            return t;
-        });
-        watcher.scheduleWithFixedDelay(this::reloadQuietly, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
-    }
-
-    private void reloadQuietly()
-    {
-        try
-        {
-            reloadIfChanged();
-        }
-        catch (final RuntimeException ex)
-        {
-            LOG.warn("TLS files could not be checked; the certificate in force stays: {}", ex.toString());
-        }
+        watcher = new FilePoller("stockgrid-tls-watcher", intervalMs, this::reloadIfChanged, LOG,
+            "the certificate in force");
     }
 
     /**
@@ -180,7 +161,7 @@ public final class ServerTls implements AutoCloseable
     {
         if (watcher != null)
         {
-            watcher.shutdownNow();
+            watcher.close();
             watcher = null;
         }
     }
