@@ -121,6 +121,15 @@ final class RawHttp implements AutoCloseable
     /** Reads one answer; every answer of the node carries a Content-Length. */
     Response read() throws IOException
     {
+        return read(false);
+    }
+
+    /**
+     * Reads one answer; {@code bodyless} for the answer to a HEAD request, whose Content-Length says what a GET would
+     * have carried while no body follows (RFC 9110, 9.3.2).
+     */
+    Response read(final boolean bodyless) throws IOException
+    {
         final String statusLine = line();
         final String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.1"))
@@ -138,6 +147,10 @@ final class RawHttp implements AutoCloseable
         if (length == null)
         {
             throw new IOException("answer without Content-Length: " + statusLine + " " + headers);
+        }
+        if (bodyless)
+        {
+            return new Response(status, headers, new byte[0]);
         }
         final byte[] body = in.readNBytes(Integer.parseInt(length));
         if (body.length != Integer.parseInt(length))
