@@ -44,7 +44,8 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
- * HTTP v1 for one connection: routes a request, validates it, hands it to the pipeline, and writes the answer.
+ * HTTP v1 for one connection: routes a request, admits it (key, scope, rate), reads its body, then calls the handler
+ * its {@link Route} names, which validates it and hands it to the pipeline; and writes the answers.
  * Answers complete on other threads and possibly out of order; HTTP/1.1 pipelining needs them in request order, so
  * each request takes a slot in a bounded FIFO and answers leave from its head. When the FIFO is full the connection
  * stops reading until answers drain.
@@ -81,7 +82,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     /** The barrier's request (retained) while it waits for earlier answers; null once started. */
     private FullHttpRequest barrierRequest;
 
-    private static final class Slot
+    /** One request's place in the connection's answer FIFO, and what its answer and request log line need. */
+    static final class Slot
     {
         final long startNs;
         final boolean keepAlive;
@@ -227,92 +229,143 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             body = new byte[request.content().readableBytes()];
             request.content().readBytes(body);
         }
+        // Checked for every route, before its handler runs: a malformed header is refused even on a read.
         final String correlationId = JsonRequests.correlationIdHeader(correlationHeader);
-        switch (route)
+        route.handler().handle(this, new Call(slot, params, body, keyId, correlationId));
+    }
+
+    /**
+     * One admitted request as its route's handler sees it: its slot (answered through {@link #answer} or
+     * {@link #complete}), the path parameters in template order, the body (null for a route without one), the
+     * caller's key id (null without keys) and the request's valid X-Correlation-Id header (or null).
+     */
+    record Call(Slot slot, List<String> params, byte[] body, String keyId, String correlationId)
+    {
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // The handlers the route table names, one per route: each validates its input and answers its slot.
+    // ----------------------------------------------------------------------------------------------------------------
+
+    void setStock(final Call call) throws BadRequest
+    {
+        final String sku = JsonRequests.pathKeyPart("sku", call.params().get(0));
+        final String location = JsonRequests.pathKeyPart("location", call.params().get(1));
+        final Commands.SetStock command = JsonRequests.setStock(sku, location, correlatedBody(call.slot(),
+            call.body()));
+        call.slot().command = command;
+        answerStock(call.slot(), pipeline.setStock(command, call.keyId()));
+    }
+
+    void adjustStock(final Call call) throws BadRequest
+    {
+        final String sku = JsonRequests.pathKeyPart("sku", call.params().get(0));
+        final String location = JsonRequests.pathKeyPart("location", call.params().get(1));
+        final Commands.Adjust command = JsonRequests.adjust(sku, location, correlatedBody(call.slot(), call.body()));
+        call.slot().command = command;
+        answerStock(call.slot(), pipeline.adjust(command, call.keyId()));
+    }
+
+    void acceptReturn(final Call call) throws BadRequest
+    {
+        final Commands.Return command = JsonRequests.returnOf(correlatedBody(call.slot(), call.body()));
+        call.slot().command = command;
+        answerStock(call.slot(), pipeline.acceptReturn(command, call.keyId()));
+    }
+
+    void availability(final Call call) throws BadRequest
+    {
+        final String sku = JsonRequests.pathKeyPart("sku", call.params().get(0));
+        final String location = JsonRequests.pathKeyPart("location", call.params().get(1));
+        answer(call.slot(), pipeline.availability(sku, location),
+            a -> response(HttpResponseStatus.OK, JsonResponses.availability(a), JSON));
+    }
+
+    void skuAvailability(final Call call) throws BadRequest
+    {
+        final String sku = JsonRequests.pathKeyPart("sku", call.params().get(0));
+        answer(call.slot(), pipeline.availability(sku),
+            s -> response(HttpResponseStatus.OK, JsonResponses.skuAvailability(s), JSON));
+    }
+
+    void reserve(final Call call) throws BadRequest
+    {
+        final Commands.Reserve parsed = JsonRequests.reserve(correlatedBody(call.slot(), call.body()),
+            call.correlationId());
+        final String keyId = call.keyId();
+        final Commands.Reserve command = keyId == null ? parsed : new Commands.Reserve(parsed.reservationId(),
+            parsed.lines(), parsed.ttlSeconds(), parsed.correlationId(), parsed.fingerprint(), keyId);
+        call.slot().command = command;
+        answer(call.slot(), pipeline.reserve(command), HttpApiHandler::reserveResponse);
+    }
+
+    void getReservation(final Call call) throws BadRequest
+    {
+        final String id = JsonRequests.pathRequestId("reservationId", call.params().get(0));
+        answer(call.slot(), pipeline.reservation(id), r -> r == null || r.phase() == ReservationPhase.PENDING ?
+            errorResponse(Refusal.RESERVATION_NOT_FOUND, Refusal.RESERVATION_NOT_FOUND.message(id)) :
+            response(HttpResponseStatus.OK, JsonResponses.reservation(r.current(), r.createdBy()), JSON));
+    }
+
+    void commit(final Call call) throws BadRequest
+    {
+        settle(call, Commands.SettleAction.COMMIT);
+    }
+
+    void release(final Call call) throws BadRequest
+    {
+        settle(call, Commands.SettleAction.RELEASE);
+    }
+
+    private void settle(final Call call, final Commands.SettleAction action) throws BadRequest
+    {
+        final String id = JsonRequests.pathRequestId("reservationId", call.params().get(0));
+        final Commands.Settle command = new Commands.Settle(id, action);
+        call.slot().command = command;
+        answer(call.slot(), pipeline.settle(command, call.keyId()), o -> settleResponse(id, o));
+    }
+
+    void openApi(final Call call)
+    {
+        complete(call.slot(), response(HttpResponseStatus.OK, openApiYaml, YAML));
+    }
+
+    void live(final Call call)
+    {
+        complete(call.slot(), response(HttpResponseStatus.OK, JsonResponses.health("UP"), JSON));
+    }
+
+    void ready(final Call call)
+    {
+        complete(call.slot(), !pipeline.isReady() ?
+            response(HttpResponseStatus.SERVICE_UNAVAILABLE, JsonResponses.health("NOT_READY"), JSON) :
+            !pipeline.hasQuorum() ?
+            // On the minority side of a split: a load balancer should send writers elsewhere.
+            response(HttpResponseStatus.SERVICE_UNAVAILABLE, JsonResponses.health("NO_QUORUM"), JSON) :
+            response(HttpResponseStatus.OK, JsonResponses.health("READY"), JSON));
+    }
+
+    void metrics(final Call call)
+    {
+        complete(call.slot(), response(HttpResponseStatus.OK, metrics.scrape(), metrics.contentType()));
+    }
+
+    void adminCluster(final Call call)
+    {
+        answer(call.slot(), admin.clusterJson(), json -> response(HttpResponseStatus.OK, json, JSON));
+    }
+
+    void adminDrain(final Call call)
+    {
+        if (admin.drain())
         {
-            case SET_STOCK ->
-            {
-                final String sku = JsonRequests.pathKeyPart("sku", params.get(0));
-                final String location = JsonRequests.pathKeyPart("location", params.get(1));
-                final Commands.SetStock command = JsonRequests.setStock(sku, location, correlatedBody(slot, body));
-                slot.command = command;
-                answerStock(slot, pipeline.setStock(command, keyId));
-            }
-            case ADJUST_STOCK ->
-            {
-                final String sku = JsonRequests.pathKeyPart("sku", params.get(0));
-                final String location = JsonRequests.pathKeyPart("location", params.get(1));
-                final Commands.Adjust command = JsonRequests.adjust(sku, location, correlatedBody(slot, body));
-                slot.command = command;
-                answerStock(slot, pipeline.adjust(command, keyId));
-            }
-            case RETURN ->
-            {
-                final Commands.Return command = JsonRequests.returnOf(correlatedBody(slot, body));
-                slot.command = command;
-                answerStock(slot, pipeline.acceptReturn(command, keyId));
-            }
-            case AVAILABILITY ->
-            {
-                final String sku = JsonRequests.pathKeyPart("sku", params.get(0));
-                final String location = JsonRequests.pathKeyPart("location", params.get(1));
-                answer(slot, pipeline.availability(sku, location),
-                    a -> response(HttpResponseStatus.OK, JsonResponses.availability(a), JSON));
-            }
-            case SKU_AVAILABILITY ->
-            {
-                final String sku = JsonRequests.pathKeyPart("sku", params.get(0));
-                answer(slot, pipeline.availability(sku),
-                    s -> response(HttpResponseStatus.OK, JsonResponses.skuAvailability(s), JSON));
-            }
-            case RESERVE ->
-            {
-                final Commands.Reserve parsed = JsonRequests.reserve(correlatedBody(slot, body), correlationId);
-                final Commands.Reserve command = keyId == null ? parsed : new Commands.Reserve(parsed.reservationId(),
-                    parsed.lines(), parsed.ttlSeconds(), parsed.correlationId(), parsed.fingerprint(), keyId);
-                slot.command = command;
-                answer(slot, pipeline.reserve(command), HttpApiHandler::reserveResponse);
-            }
-            case GET_RESERVATION ->
-            {
-                final String id = JsonRequests.pathRequestId("reservationId", params.get(0));
-                answer(slot, pipeline.reservation(id), r -> r == null || r.phase() == ReservationPhase.PENDING ?
-                    errorResponse(Refusal.RESERVATION_NOT_FOUND, Refusal.RESERVATION_NOT_FOUND.message(id)) :
-                    response(HttpResponseStatus.OK, JsonResponses.reservation(r.current(), r.createdBy()), JSON));
-            }
-            case COMMIT, RELEASE ->
-            {
-                final String id = JsonRequests.pathRequestId("reservationId", params.get(0));
-                final Commands.SettleAction action = route == Route.COMMIT ?
-                    Commands.SettleAction.COMMIT : Commands.SettleAction.RELEASE;
-                final Commands.Settle command = new Commands.Settle(id, action);
-                slot.command = command;
-                answer(slot, pipeline.settle(command, keyId), o -> settleResponse(id, o));
-            }
-            case OPENAPI -> complete(slot, response(HttpResponseStatus.OK, openApiYaml, YAML));
-            case LIVE -> complete(slot, response(HttpResponseStatus.OK, JsonResponses.health("UP"), JSON));
-            case READY -> complete(slot, !pipeline.isReady() ?
-                response(HttpResponseStatus.SERVICE_UNAVAILABLE, JsonResponses.health("NOT_READY"), JSON) :
-                !pipeline.hasQuorum() ?
-                // On the minority side of a split: a load balancer should send writers elsewhere.
-                response(HttpResponseStatus.SERVICE_UNAVAILABLE, JsonResponses.health("NO_QUORUM"), JSON) :
-                response(HttpResponseStatus.OK, JsonResponses.health("READY"), JSON));
-            case METRICS -> complete(slot, response(HttpResponseStatus.OK, metrics.scrape(), metrics.contentType()));
-            case ADMIN_CLUSTER -> answer(slot, admin.clusterJson(),
-                json -> response(HttpResponseStatus.OK, json, JSON));
-            case ADMIN_DRAIN ->
-            {
-                if (admin.drain())
-                {
-                    LOG.info("drain requested over HTTP by {}: readiness goes 503, in-flight requests finish, then "
-                        + "the node stops", ctx.channel().remoteAddress());
-                    complete(slot, response(HttpResponseStatus.ACCEPTED, JsonResponses.health("DRAINING"), JSON));
-                }
-                else
-                {
-                    respondError(slot, ErrorCode.NOT_READY, "the node is still starting and cannot drain yet");
-                }
-            }
+            LOG.info("drain requested over HTTP by {}: readiness goes 503, in-flight requests finish, then "
+                + "the node stops", ctx.channel().remoteAddress());
+            complete(call.slot(), response(HttpResponseStatus.ACCEPTED, JsonResponses.health("DRAINING"), JSON));
+        }
+        else
+        {
+            respondError(call.slot(), ErrorCode.NOT_READY, "the node is still starting and cannot drain yet");
         }
     }
 
