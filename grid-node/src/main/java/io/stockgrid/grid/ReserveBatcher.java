@@ -4,6 +4,7 @@ import io.stockgrid.api.ReservationLine;
 import io.stockgrid.api.ShortLine;
 import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.KeyEffect;
+import io.stockgrid.ingest.LogThrottle;
 import io.stockgrid.ingest.Overloaded;
 import io.stockgrid.ingest.ReservationOutcome;
 import io.stockgrid.ingest.ReservationPhase;
@@ -319,22 +320,17 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
         }
     }
 
-    private static final long FULL_LOG_INTERVAL_NS = 10_000_000_000L;
-    private long nextFullLogNs = System.nanoTime();
-    private long fullSinceLog;
+    private final LogThrottle fullLog = new LogThrottle(10_000_000_000L);
 
-    /** At most one line per 10 s, with how many were refused since the last. Applier thread only. */
+    /** At most one line per 10 s, with how many were refused since the last. */
     private void logFull(final String id)
     {
-        fullSinceLog++;
-        final long now = System.nanoTime();
-        if (now - nextFullLogNs >= 0)
+        final long unlogged = fullLog.tryLog();
+        if (unlogged >= 0)
         {
-            nextFullLogNs = now + FULL_LOG_INTERVAL_NS;
             LOG.warn("{} reservation(s) refused (503, retry later), e.g. {}: its partition holds its share of "
                 + "--max-reservations; reservations are remembered for their TTL plus --idempotency-retention-hours. "
-                + "Raise --max-reservations (with the heap), or shorten the retention", fullSinceLog, id);
-            fullSinceLog = 0;
+                + "Raise --max-reservations (with the heap), or shorten the retention", unlogged + 1, id);
         }
     }
 

@@ -24,12 +24,13 @@ import io.stockgrid.ingest.AdminView;
 import io.stockgrid.ingest.CommandPipeline;
 import io.stockgrid.ingest.Commands;
 import io.stockgrid.ingest.IngestMetrics;
+import io.stockgrid.ingest.LogThrottle;
 import io.stockgrid.ingest.Operation;
-import io.stockgrid.ingest.ReservationOutcome;
 import io.stockgrid.ingest.Refusal;
+import io.stockgrid.ingest.RequestLog;
+import io.stockgrid.ingest.ReservationOutcome;
 import io.stockgrid.ingest.ReservationPhase;
 import io.stockgrid.ingest.ReservationState;
-import io.stockgrid.ingest.RequestLog;
 import io.stockgrid.ingest.StockOutcome;
 import io.stockgrid.ingest.auth.AccessControl;
 import io.stockgrid.ingest.auth.Keyring;
@@ -506,25 +507,15 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         return errorResponse(refusal, refusal.message());
     }
 
-    private static final long GRID_FAILURE_LOG_INTERVAL_NS = 10_000_000_000L;
-    private static final java.util.concurrent.atomic.AtomicLong NEXT_GRID_FAILURE_LOG_NS =
-        new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
-    private static final java.util.concurrent.atomic.AtomicLong GRID_FAILURES_UNLOGGED =
-        new java.util.concurrent.atomic.AtomicLong();
+    private static final LogThrottle GRID_FAILURE_LOG = new LogThrottle(10_000_000_000L);
 
     /** During an outage every request fails alike: log one with its stack trace per 10 s, and count the rest. */
     private static void logGridFailure(final Throwable cause)
     {
-        final long now = System.nanoTime();
-        final long next = NEXT_GRID_FAILURE_LOG_NS.get();
-        if (now - next >= 0 && NEXT_GRID_FAILURE_LOG_NS.compareAndSet(next, now + GRID_FAILURE_LOG_INTERVAL_NS))
+        final long unlogged = GRID_FAILURE_LOG.tryLog();
+        if (unlogged >= 0)
         {
-            LOG.warn("request failed in the grid ({} more since the last such line)",
-                GRID_FAILURES_UNLOGGED.getAndSet(0), cause);
-        }
-        else
-        {
-            GRID_FAILURES_UNLOGGED.incrementAndGet();
+            LOG.warn("request failed in the grid ({} more since the last such line)", unlogged, cause);
         }
     }
 
