@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The Stockgrid partition service (the {@code partition} engine): grid records kept in per-partition containers of
@@ -46,8 +47,9 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
 
     private final Map<String, StoreTable.Spec> specs = new HashMap<>();
     private final Map<String, Long> maxRecords = new HashMap<>();
-    private final java.util.concurrent.atomic.LongAdder refusedAtCapacity = new java.util.concurrent.atomic.LongAdder();
-    private int partitionCountForCapacity = 1;
+    private final LongAdder refusedAtCapacity = new LongAdder();
+    /** Per table (in {@link #tableNames} order), the records one partition takes; derived at init. */
+    private int[] capacities;
     private final List<String> tableNames;
     private final int backupCount;
     private final String quorumRule;
@@ -154,7 +156,14 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
     {
         this.nodeEngine = nodeEngine;
         final int count = nodeEngine.getPartitionService().getPartitionCount();
-        this.partitionCountForCapacity = count;
+        final int[] perPartition = new int[tableNames.size()];
+        for (int t = 0; t < perPartition.length; t++)
+        {
+            final long total = maxRecords.getOrDefault(tableNames.get(t), 0L);
+            perPartition[t] = total <= 0 ? Integer.MAX_VALUE :
+                (int)Math.min(Integer.MAX_VALUE, (total * 5 + 4L * count - 1) / (4L * count));
+        }
+        this.capacities = perPartition;
         final AtomicLongArray earliest = new AtomicLongArray(count * tableNames.size());
         for (int i = 0; i < earliest.length(); i++)
         {
@@ -181,12 +190,7 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
         {
             tables[t] = StoreTable.of(specs.get(tableNames.get(t)), new TableCodec(), earliestIndexedMs,
                 partitionId * tableNames.size() + t);
-            final long total = maxRecords.getOrDefault(tableNames.get(t), 0L);
-            if (total > 0)
-            {
-                tables[t].capacity = (int)Math.min(Integer.MAX_VALUE,
-                    (total * 5 + 4L * partitionCountForCapacity - 1) / (4L * partitionCountForCapacity));
-            }
+            tables[t].capacity = capacities[t];
         }
         return tables;
     }

@@ -74,9 +74,7 @@ final class StoreApplyOperation extends StoreOperation implements BackupAwareOpe
                     aware.setHazelcastInstance(hazelcast);
                 }
                 keyResults.add(processor.process(entry));
-                // A JournaledProcessor always has a backup (building it allocates; it is built only when a backup
-                // replica exists); any other processor says so itself, without allocating.
-                mayBackup |= processor instanceof JournaledProcessor || processor.getBackupProcessor() != null;
+                mayBackup |= changesState(processor);
             }
             results.add(keyResults);
         }
@@ -89,13 +87,22 @@ final class StoreApplyOperation extends StoreOperation implements BackupAwareOpe
         {
             for (final EntryProcessor<Object, Object, Object> processor : onKey)
             {
-                if (processor instanceof JournaledProcessor || processor.getBackupProcessor() != null)
+                if (changesState(processor))
                 {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a command changes state on its backup: a JournaledProcessor always does (building its backup allocates;
+     * it is built only when a backup replica exists); any other processor says so itself, without allocating.
+     */
+    private static boolean changesState(final EntryProcessor<Object, Object, Object> processor)
+    {
+        return processor instanceof JournaledProcessor || processor.getBackupProcessor() != null;
     }
 
     private void refuse(final int key, final int command)
