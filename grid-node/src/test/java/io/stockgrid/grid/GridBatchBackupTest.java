@@ -59,7 +59,7 @@ class GridBatchBackupTest
 
         // Reachable backup: the batch is applied, and B (the backup) has the change as soon as the call returns.
         final StockKey reachable = keyOwnedBy(a, stock, "OK");
-        final Map<StockKey, ArrayList<KeyResult>> applied = setStock(stock, reachable, 7);
+        final Map<StockKey, ArrayList<KeyResult>> applied = HealthyClusterSets.setStock(stock, reachable, 7);
         assertThat(applied).containsKey(reachable);
         final int partition = stock.partitionOf(reachable);
         final long[] primary = PartitionStore.of(a).digest(partition, 0);
@@ -69,7 +69,7 @@ class GridBatchBackupTest
 
         // A partition B owns: the operation travels to B (through the grid's serialisers) and is answered from there.
         final StockKey remote = keyOwnedBy(b, stock, "REMOTE");
-        final Map<StockKey, ArrayList<KeyResult>> remoteApplied = setStock(stock, remote, 3);
+        final Map<StockKey, ArrayList<KeyResult>> remoteApplied = HealthyClusterSets.setStock(stock, remote, 3);
         assertThat(remoteApplied.get(remote)).hasSize(1);
         assertThat(remoteApplied.get(remote).get(0).onHand()).isEqualTo(3);
         assertThat(stock.get(remote).onHand()).isEqualTo(3);
@@ -150,30 +150,8 @@ class GridBatchBackupTest
             .isNotNull();
         assertThat(PartitionStore.of(a).digest(stock.partitionOf(lost), 0)[0]).as("and nothing was applied")
             .isZero();
-        final Map<StockKey, ArrayList<KeyResult>> served = setStock(stock, kept, 6);
+        final Map<StockKey, ArrayList<KeyResult>> served = HealthyClusterSets.setStock(stock, kept, 6);
         assertThat(served.get(kept).get(0).onHand()).as("a partition that kept its backup is served").isEqualTo(6);
-    }
-
-    /**
-     * Sets a key's stock on a healthy cluster, repeating the (absolute, so safely repeatable) set if its backup's
-     * acknowledgement came later than the 3 s timeout: seen a few times in looped runs with both cores saturated.
-     * What these tests assert about a set that returned (its backup holds it) is unchanged; the cut-off cases they
-     * are about never come through here.
-     */
-    private static Map<StockKey, ArrayList<KeyResult>> setStock(final GridTable<StockKey, StockRecord> stock,
-        final StockKey key, final long onHand)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return stock.applyBatch(Map.of(key, List.of(new StockProcessors.SetStock(onHand, 0))));
-            }
-            catch (final IndeterminateOperationStateException ex)
-            {
-                assertThat(attempt).as("setting stock on a healthy cluster (backup acks missed)").isLessThan(3);
-            }
-        }
     }
 
     /** A stock key whose partition {@code owner} owns and whose first backup is on {@code backup}. */
@@ -259,7 +237,7 @@ class GridBatchBackupTest
         {
             service.restore(new RecoveredState(List.of(), List.of()));
             final StockKey key = keyOwnedBy(a, service.stockTable(), "RES");
-            setStock(service.stockTable(), key, 10);
+            HealthyClusterSets.setStock(service.stockTable(), key, 10);
             String id = null;
             for (int i = 0; id == null; i++)
             {

@@ -85,7 +85,7 @@ class PartitionStoreTest
             service.restore(new RecoveredState(List.of(), List.of()));
             for (int k = 0; k < KEYS; k++)
             {
-                service.stockTable().executeOnKey(key(k), new StockProcessors.SetStock(STOCK_PER_KEY, 0));
+                HealthyClusterSets.setStock(service.stockTable(), key(k), STOCK_PER_KEY);
             }
             final Load load = new Load(service, 7);
 
@@ -279,7 +279,7 @@ class PartitionStoreTest
         {
             service.restore(new RecoveredState(List.of(), List.of()));
             final StockKey key = key(0);
-            service.stockTable().executeOnKey(key, new StockProcessors.SetStock(1_000, 0));
+            HealthyClusterSets.setStock(service.stockTable(), key, 1_000);
             final List<ReservationLine> lines = List.of(new ReservationLine(key.getSku(), key.getLocation(), 1));
             final List<String> held = new ArrayList<>();
             final List<String> refused = new ArrayList<>();
