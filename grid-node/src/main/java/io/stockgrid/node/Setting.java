@@ -37,9 +37,10 @@ public enum Setting
     MAX_IN_FLIGHT("max-in-flight", "4096", "requests admitted at once; beyond it 503 OVERLOADED with Retry-After"),
     WORKER_THREADS("worker-threads", "32", "threads that run call flows against the grid"),
     IO_THREADS("io-threads", "2", "Netty event-loop threads of each door (HTTP, binary)"),
-    PARTITIONS("partitions", "271",
-        "grid partitions, 1..1024; fewer, larger partitions put more commands in each grid operation, more spread a "
-            + "migration finer; the same on every member (a member of another count cannot join)"),
+    PARTITIONS("partitions", "17",
+        "grid partitions, 1..1024; fewer, larger partitions put more commands in each grid operation (less CPU per "
+            + "call), more spread load and migration finer over many members; the same on every member (a member of "
+            + "another count cannot join)"),
     RESERVATIONS_FORMAT("reservations-format", "binary",
         "how the grid stores reservation records: binary (serialised, in each partition's byte arena) or object (live "
             + "objects: more heap per reservation and longer young pauses); set it alike on every member"),

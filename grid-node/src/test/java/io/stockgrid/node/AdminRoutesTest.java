@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class AdminRoutesTest
 {
-    private static final int PARTITIONS = 271;
+    private static final int PARTITIONS = 17;
 
     @TempDir
     Path dir;

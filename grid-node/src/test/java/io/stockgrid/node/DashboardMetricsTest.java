@@ -156,7 +156,7 @@ class DashboardMetricsTest
         assertThat(scrape).contains("stockgrid_binary_requests_total{operation=\"reserve\",result=\"ok\"}");
         assertThat(scrape).contains("stockgrid_cluster_size 1");
         assertThat(scrape).contains("stockgrid_cluster_quorum_present 1");
-        assertThat(scrape).contains("stockgrid_partitions_owned 271");
+        assertThat(scrape).contains("stockgrid_partitions_owned 17");
     }
 
     @Test
