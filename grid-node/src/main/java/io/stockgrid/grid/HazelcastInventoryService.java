@@ -8,9 +8,9 @@ import io.stockgrid.api.ReturnDisposition;
 import io.stockgrid.api.ShortLine;
 import io.stockgrid.api.SkuAvailability;
 import io.stockgrid.ingest.Commands;
-import io.stockgrid.ingest.InventoryService;
+import io.stockgrid.ingest.GridJournal;
 import io.stockgrid.ingest.IngestMetrics;
-import io.stockgrid.ingest.Journal;
+import io.stockgrid.ingest.InventoryService;
 import io.stockgrid.ingest.KeyEffect;
 import io.stockgrid.ingest.Overloaded;
 import io.stockgrid.ingest.RecoveredState;
@@ -638,7 +638,7 @@ public final class HazelcastInventoryService implements InventoryService
      *
      * @return the journal index of the beginning mark (retention may delete the cycles before it), and the count.
      */
-    public long[] snapshotOwned(final Journal journal)
+    public long[] snapshotOwned(final GridJournal journal)
     {
         final long begin = journal.appendSnapshotBegin();
         long records = 0;
@@ -686,12 +686,12 @@ public final class HazelcastInventoryService implements InventoryService
      * Makes the grid's entry processors journal every change they make to {@code journal} (null: stop). Attach it
      * after {@link #restore} (a restore is not a change) and before any traffic or {@link #reconcile}.
      */
-    public static void attachJournal(final com.hazelcast.config.Config config, final Journal journal)
+    public static void attachJournal(final com.hazelcast.config.Config config, final GridJournal journal)
     {
         config.getUserContext().put(JournaledProcessor.JOURNAL_CONTEXT_KEY, journal);
     }
 
-    public void attachJournal(final Journal journal)
+    public void attachJournal(final GridJournal journal)
     {
         JournaledProcessor.attach(hazelcast, journal);
     }

@@ -4,7 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-import io.stockgrid.ingest.Journal;
+import io.stockgrid.ingest.GridJournal;
 
 import java.util.Map;
 
@@ -20,7 +20,7 @@ abstract class JournaledProcessor<K, V, R>
     /** Where the node keeps its journal for the grid's processors: Hazelcast's user context. */
     static final String JOURNAL_CONTEXT_KEY = "stockgrid.journal";
 
-    private transient Journal journal;
+    private transient GridJournal journal;
 
     @Override
     public int getFactoryId()
@@ -35,10 +35,10 @@ abstract class JournaledProcessor<K, V, R>
     }
 
     /** The journal the node keeps in the member's user context, or null when none is attached. */
-    static Journal journalOf(final HazelcastInstance hazelcast)
+    static GridJournal journalOf(final HazelcastInstance hazelcast)
     {
         final Object j = hazelcast.getUserContext().get(JOURNAL_CONTEXT_KEY);
-        return j instanceof Journal ? (Journal)j : null;
+        return j instanceof GridJournal ? (GridJournal)j : null;
     }
 
     @Override
@@ -48,7 +48,7 @@ abstract class JournaledProcessor<K, V, R>
     }
 
     /** Applies the change; journals it when {@code journal} is not null. */
-    abstract R apply(Map.Entry<K, V> entry, Journal journal);
+    abstract R apply(Map.Entry<K, V> entry, GridJournal journal);
 
     @Override
     public EntryProcessor<K, V, R> getBackupProcessor()
@@ -57,7 +57,7 @@ abstract class JournaledProcessor<K, V, R>
     }
 
     /** Makes {@code journal} the one the grid's processors on this member journal to (null: none). */
-    static void attach(final HazelcastInstance hazelcast, final Journal journal)
+    static void attach(final HazelcastInstance hazelcast, final GridJournal journal)
     {
         if (journal == null)
         {

@@ -7,7 +7,7 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-import io.stockgrid.ingest.Journal;
+import io.stockgrid.ingest.GridJournal;
 import io.stockgrid.ingest.ReservationState;
 
 import java.io.IOException;
@@ -150,7 +150,7 @@ public final class RecordSnapshots
     abstract static class Snapshot<K, V> implements EntryProcessor<K, V, Boolean>, IdentifiedDataSerializable,
         HazelcastInstanceAware, ReadOnly
     {
-        private transient Journal journal;
+        private transient GridJournal journal;
 
         @Override
         public void setHazelcastInstance(final HazelcastInstance hazelcast)
@@ -170,7 +170,7 @@ public final class RecordSnapshots
             return Boolean.TRUE;
         }
 
-        abstract void journal(V record, Journal journal);
+        abstract void journal(V record, GridJournal journal);
 
         @Override
         public EntryProcessor<K, V, Boolean> getBackupProcessor()
@@ -199,7 +199,7 @@ public final class RecordSnapshots
     public static final class SnapshotStock extends Snapshot<StockKey, StockRecord>
     {
         @Override
-        void journal(final StockRecord record, final Journal journal)
+        void journal(final StockRecord record, final GridJournal journal)
         {
             journal.appendKeySnapshot(record.snapshot());
             record.markJournaledHere();
@@ -216,7 +216,7 @@ public final class RecordSnapshots
     public static final class SnapshotReservation extends Snapshot<String, ReservationRecord>
     {
         @Override
-        void journal(final ReservationRecord record, final Journal journal)
+        void journal(final ReservationRecord record, final GridJournal journal)
         {
             journal.appendReservation(record.state(), false);
         }

@@ -4,7 +4,7 @@ import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import io.stockgrid.api.ShortLine;
-import io.stockgrid.ingest.Journal;
+import io.stockgrid.ingest.GridJournal;
 import io.stockgrid.ingest.ReservationPhase;
 import io.stockgrid.ingest.ReservationState;
 
@@ -32,7 +32,7 @@ public final class ReservationProcessors
          * journals its new state.
          */
         static void store(final Map.Entry<String, ReservationRecord> entry, final ReservationRecord record,
-            final long nowMs, final Journal journal)
+            final long nowMs, final GridJournal journal)
         {
             if (journal != null)
             {
@@ -101,7 +101,7 @@ public final class ReservationProcessors
             return result(ReservationResult.Code.FULL, null);
         }
 
-        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
+        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final GridJournal journal)
         {
             final ReservationRecord existing = entry.getValue();
             // Start afresh if there is no record, if its memory has run out, or if it ended (expired) without its
@@ -179,7 +179,7 @@ public final class ReservationProcessors
             this.attempt = attempt;
         }
 
-        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
+        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final GridJournal journal)
         {
             final ReservationRecord record = entry.getValue();
             if (record == null || record.attempt() != attempt)
@@ -259,7 +259,7 @@ public final class ReservationProcessors
             this.nowMs = nowMs;
         }
 
-        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
+        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final GridJournal journal)
         {
             final ReservationRecord record = entry.getValue();
             if (record == null)
@@ -323,7 +323,7 @@ public final class ReservationProcessors
             this.nowMs = nowMs;
         }
 
-        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
+        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final GridJournal journal)
         {
             final ReservationRecord record = entry.getValue();
             if (record == null)
@@ -376,7 +376,7 @@ public final class ReservationProcessors
             this.attempt = attempt;
         }
 
-        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final Journal journal)
+        ReservationResult apply(final Map.Entry<String, ReservationRecord> entry, final GridJournal journal)
         {
             final ReservationRecord record = entry.getValue();
             if (record == null || record.phase() != ReservationPhase.PENDING || record.attempt() != attempt)

@@ -6,7 +6,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.stockgrid.api.Limits;
-import io.stockgrid.ingest.Journal;
+import io.stockgrid.ingest.GridJournal;
 import io.stockgrid.ingest.KeyEffect;
 import io.stockgrid.ingest.RecoveredState;
 
@@ -37,7 +37,7 @@ public final class StockProcessors
 
         /** Bumps the version, stores the record, journals the change, and answers APPLIED. */
         static KeyResult applied(final Map.Entry<StockKey, StockRecord> entry, final StockRecord record,
-            final Journal journal, final KeyEffect.Kind kind, final String ref, final long quantity,
+            final GridJournal journal, final KeyEffect.Kind kind, final String ref, final long quantity,
             final long expiresAtMs, final long atMs)
         {
             record.nextVersion();
@@ -84,7 +84,7 @@ public final class StockProcessors
             this.safetyStock = safetyStock;
         }
 
-        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
+        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final GridJournal journal)
         {
             final StockRecord record = recordOf(entry);
             record.setOnHand(onHand);
@@ -136,7 +136,7 @@ public final class StockProcessors
             this.retentionMs = retentionMs;
         }
 
-        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
+        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final GridJournal journal)
         {
             final StockRecord record = recordOf(entry);
             final String seenKey = RecoveredState.adjustKey(eventId);
@@ -208,7 +208,7 @@ public final class StockProcessors
             this.retentionMs = retentionMs;
         }
 
-        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
+        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final GridJournal journal)
         {
             final StockRecord record = recordOf(entry);
             final long fingerprint = RecoveredState.returnFingerprint(quantity, restock);
@@ -289,7 +289,7 @@ public final class StockProcessors
             this.attempt = attempt;
         }
 
-        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
+        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final GridJournal journal)
         {
             final StockRecord record = entry.getValue();
             if (record == null)
@@ -401,7 +401,7 @@ public final class StockProcessors
             return new ReleaseHold(reservationId, kind, OVERDUE, cutoffMs);
         }
 
-        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
+        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final GridJournal journal)
         {
             final StockRecord record = entry.getValue();
             final StockRecord.Hold held = record == null ? null : record.hold(reservationId);
@@ -456,7 +456,7 @@ public final class StockProcessors
             this.reservationId = reservationId;
         }
 
-        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final Journal journal)
+        KeyResult apply(final Map.Entry<StockKey, StockRecord> entry, final GridJournal journal)
         {
             final StockRecord record = entry.getValue();
             if (record == null || record.hold(reservationId) == null)

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * record's partition thread: that is the redo log replay rebuilds state from. Appends from many threads share one appender under a lock: an append is a memory copy into a mapped
  * file (well under a microsecond), so the lock is held briefly.
  */
-public final class Journal implements AutoCloseable
+public final class Journal implements GridJournal, AutoCloseable
 {
     /** How far an append must get before the caller is answered. */
     public enum Durability
@@ -208,6 +208,7 @@ public final class Journal implements AutoCloseable
      * the call that caused them. Never synced on its own: the outcome append that follows is (in SYNC mode), and
      * its msync covers the records before it.
      */
+    @Override
     public void appendEffect(final KeyEffect effect)
     {
         lock.lock();
@@ -227,6 +228,7 @@ public final class Journal implements AutoCloseable
     }
 
     /** Appends a reservation record's new state (or its removal), from its partition thread. */
+    @Override
     public void appendReservation(final ReservationState state, final boolean removed)
     {
         lock.lock();
@@ -250,6 +252,7 @@ public final class Journal implements AutoCloseable
      * record it gained (by migration, promotion or restore), and every record it owns during a snapshot. Replay
      * starts the key's fold afresh from it, so this journal alone rebuilds the record from here on.
      */
+    @Override
     public void appendKeySnapshot(final RecoveredState.Key key)
     {
         append(out -> JournalCodec.encodeKeySnapshot(out, System.currentTimeMillis(), key), false);
@@ -266,12 +269,14 @@ public final class Journal implements AutoCloseable
     }
 
     /** Marks the beginning of a snapshot; returns the journal index it starts at (see {@link #deleteCyclesBefore}). */
+    @Override
     public long appendSnapshotBegin()
     {
         return append(out -> JournalCodec.encodeSnapshotMark(out, nextSeq.get() - 1, System.currentTimeMillis(),
             true, 0), true);
     }
 
+    @Override
     public void appendSnapshotEnd(final long records)
     {
         append(out -> JournalCodec.encodeSnapshotMark(out, nextSeq.get() - 1, System.currentTimeMillis(), false,
