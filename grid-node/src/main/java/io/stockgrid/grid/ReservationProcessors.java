@@ -5,6 +5,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import io.stockgrid.api.ShortLine;
 import io.stockgrid.ingest.GridJournal;
+import io.stockgrid.ingest.ReservationLifecycle;
 import io.stockgrid.ingest.ReservationPhase;
 import io.stockgrid.ingest.ReservationState;
 
@@ -29,11 +30,15 @@ public final class ReservationProcessors
     {
         /**
          * Stores the record with a time-to-live that ends its idempotency memory at {@code retainUntilMs}, and
-         * journals its new state.
+         * journals its new state. A change the reservation life cycle does not have is refused before anything is
+         * stored or journaled ({@link ReservationLifecycle}; on the primary and on the backup alike).
          */
         static void store(final Map.Entry<String, ReservationRecord> entry, final ReservationRecord record,
             final long nowMs, final GridJournal journal)
         {
+            final ReservationRecord before = entry.getValue();
+            ReservationLifecycle.check(record.state().reservationId(), before == null ? null : before.phase(),
+                record.phase());
             if (journal != null)
             {
                 journal.appendReservation(record.state(), false);

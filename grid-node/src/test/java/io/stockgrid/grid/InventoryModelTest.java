@@ -15,6 +15,7 @@ import io.stockgrid.ingest.Journal;
 import io.stockgrid.ingest.JournalReplayer;
 import io.stockgrid.ingest.KeyEffect;
 import io.stockgrid.ingest.RecoveredState;
+import io.stockgrid.ingest.ReservationLifecycle;
 import io.stockgrid.ingest.ReservationOutcome;
 import io.stockgrid.ingest.ReservationPhase;
 import io.stockgrid.ingest.ReservationState;
@@ -366,6 +367,12 @@ class InventoryModelTest
                         nowMs));
                 }
             }
+            // The model walks the same life cycle the grid checks: BEGIN, then FINISH as HELD or REJECTED.
+            final ReservationPhase begun = ReservationLifecycle.next(existing == null ? null : existing.phase(),
+                ReservationLifecycle.Step.BEGIN);
+            assertThat(ReservationLifecycle.next(begun, phase == ReservationPhase.HELD ?
+                ReservationLifecycle.Step.FINISH_HELD : ReservationLifecycle.Step.FINISH_REJECTED))
+                .as("model: %s begun and finished", c.reservationId()).isEqualTo(phase);
             final ReservationState state = new ReservationState(c.reservationId(), phase, phase, 2, nowMs,
                 expiresAtMs, expiresAtMs + RETENTION_MS, c.fingerprint(), c.correlationId(), c.lines(),
                 List.copyOf(shortLines));
@@ -433,6 +440,7 @@ class InventoryModelTest
 
         private ReservationState transition(final ReservationState s, final ReservationPhase phase)
         {
+            ReservationLifecycle.check(s.reservationId(), s.phase(), phase);
             final ReservationState next = new ReservationState(s.reservationId(), phase, s.firstOutcome(),
                 s.version() + 1, s.createdAtMs(), s.expiresAtMs(), s.retainUntilMs(), s.fingerprint(),
                 s.correlationId(), s.lines(), s.shortLines());

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Every transition of every reservation entry processor from every phase, run directly on a plain map entry (no
@@ -104,6 +105,20 @@ class ReservationProcessorsTest
     }
 
     // ------------------------------------------------------------------------------------------------------- Begin
+
+    /**
+     * The life cycle is checked where a change is stored: a Finish that would move PENDING to a phase no step of the
+     * life cycle leads to (here COMMITTED) is refused, and the record is left as it was.
+     */
+    @Test
+    void shouldRefuseAChangeThatIsNoStepOfTheLifeCycleLeavingTheRecordUnchanged()
+    {
+        final ReservationRecord before = recordIn(ReservationPhase.PENDING);
+        final Map.Entry<String, ReservationRecord> entry = entry(before);
+        assertThatThrownBy(() -> new ReservationProcessors.Finish(ReservationPhase.COMMITTED, List.of(), CREATED_MS)
+            .process(entry)).isInstanceOf(IllegalStateException.class).hasMessageContaining("PENDING -> COMMITTED");
+        assertThat(entry.getValue()).isSameAs(before);
+    }
 
     @Test
     void shouldCreatePendingRecordOnBeginWithRetentionAsTimeToLive()

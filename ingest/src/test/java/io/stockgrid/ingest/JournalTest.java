@@ -106,6 +106,25 @@ class JournalTest
     }
 
     @Test
+    void shouldReportConsecutiveReservationStatesThatAreNoStepOfTheLifeCycle()
+    {
+        try (Journal journal = new Journal(dir, Journal.Durability.MAPPED, 0))
+        {
+            journal.appendReservation(state("ok", ReservationPhase.PENDING, 1), false);
+            journal.appendReservation(state("ok", ReservationPhase.HELD, 2), false);
+            journal.appendReservation(state("ok", ReservationPhase.COMMITTED, 3), false);
+            // Versions 2 and 3 were journaled by another member: a gap, not checked.
+            journal.appendReservation(state("gap", ReservationPhase.PENDING, 1), false);
+            journal.appendReservation(state("gap", ReservationPhase.RELEASED, 4), false);
+            journal.appendReservation(state("bad", ReservationPhase.HELD, 2), false);
+            journal.appendReservation(state("bad", ReservationPhase.PENDING, 3), false);
+        }
+        final JournalReplayer.Result replay = JournalReplayer.replay(dir, 1_000_000, 3_600_000);
+        assertThat(replay.violations()).singleElement().satisfies(v -> assertThat(v)
+            .contains("reservation bad").contains("HELD -> version 3 PENDING"));
+    }
+
+    @Test
     void shouldReportAHoldThatExceededAvailabilityAsAViolation()
     {
         try (Journal journal = new Journal(dir, Journal.Durability.MAPPED, 0))
