@@ -32,7 +32,7 @@ Usage: benchmarks/compare.sh [options] [-- extra generator flags]
   --node-java-opts "OPTS"  JVM options of the node (default "-XX:+UseG1GC -XX:MaxGCPauseMillis=5
                     -XX:MaxTenuringThreshold=0 -XX:+ExitOnOutOfMemoryError", as docs/operations.md
                     recommends: a node out of memory exits instead of hanging half-alive)
-  --node-args "ARGS"  extra node settings, e.g. "--engine partition" (default none)
+  --node-args "ARGS"  extra node settings, e.g. "--partitions 271" (default none)
   --rebuild         build the jars even if they exist
   -h, --help        this text
 Anything after -- is passed to both generator runs (see: java -jar benchmarks/target/stockgrid-bench.jar --help).
