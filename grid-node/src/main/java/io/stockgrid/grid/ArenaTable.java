@@ -4,6 +4,9 @@ import org.agrona.collections.IntArrayList;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -26,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Each record has a number: its location (chunk, offset), length, key hash, retention deadline and indexed value live
  * in arrays under that number; freed numbers are reused. A change appends the new bytes and leaves the old ones as
  * garbage; once garbage outweighs live bytes (and {@link #GARBAGE_SLACK_BYTES}), the live records are copied into fresh
- * chunks. Chunks start at 4 KiB and double up to 1 MiB, so a partition with a handful of reservations holds a few KiB
+ * chunks. Chunks start at 4 KiB and double up to {@link #CHUNK_BYTES} (a G1 region, or 1 MiB), so a partition with a
+ * handful of reservations holds a few KiB
  * (a first version started every partition at 1 MiB: 271 MiB for 600 reservations, and a test node with a 512 MiB heap
  * ran out of memory at restart).
  * <p>
@@ -35,8 +39,17 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class ArenaTable extends StoreTable
 {
-    /** The largest chunk; chunks start at {@link #FIRST_CHUNK_BYTES} and double, so a small table stays small. */
-    static final int CHUNK_BYTES = 1 << 20;
+    /**
+     * The largest chunk; chunks start at {@link #FIRST_CHUNK_BYTES} and double, so a small table stays small. Under G1
+     * it is one heap region, less room for the array's header: G1 allocates an array of half a region or more straight
+     * into the old generation ("humongous"), so no young pause ever copies a full-size chunk, and a chunk that fills
+     * its region leaves none of it unused. A fixed 1 MiB chunk was copied by young pauses wherever regions are 4 MiB
+     * (G1's choice for a heap of 8 GiB and up, and for the default heap on a 24 GiB machine): at peak that made young
+     * pauses about two thirds longer in all (docs/benchmarks.md, "Session 9"). 1 MiB under another collector.
+     */
+    static final int CHUNK_BYTES = largestChunk();
+    /** Room left in a region-sized chunk for the array's header, whatever the JVM's object layout. */
+    private static final int ARRAY_HEADER_ALLOWANCE = 64;
     static final int FIRST_CHUNK_BYTES = 1 << 12;
     /** Garbage tolerated beyond the live bytes before a compaction (plus as much again as the live bytes). */
     static final long GARBAGE_SLACK_BYTES = 1 << 16;
@@ -69,6 +82,27 @@ final class ArenaTable extends StoreTable
     private final Long2ObjectHashMap<IntArrayList> wheel;
     private long earliestBucket = Long.MAX_VALUE;
     private long scans;
+
+    private static int largestChunk()
+    {
+        try
+        {
+            final HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            if (vm != null && "true".equals(vm.getVMOption("UseG1GC").getValue()))
+            {
+                final long region = Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
+                if (region >= 1 << 20 && region <= 1 << 26)
+                {
+                    return (int)region - ARRAY_HEADER_ALLOWANCE;
+                }
+            }
+        }
+        catch (final RuntimeException | LinkageError notHotSpot)
+        {
+            // no HotSpot diagnostic bean (another JVM): the fixed size below
+        }
+        return 1 << 20;
+    }
 
     ArenaTable(final Spec spec, final Codec codec, final AtomicLongArray published, final int publishedAt)
     {
