@@ -64,6 +64,8 @@ public final class HazelcastInventoryService implements InventoryService
     /** After a member leaves, how long, and how often, the sweep looks for reservations it left PENDING. */
     private static final long ORPHAN_SCAN_WINDOW_NS = 20_000_000_000L;
     private static final long ORPHAN_SCAN_INTERVAL_NS = 1_000_000_000L;
+    /** Forgotten attempts whose holds are waiting to be returned again, at most (each a few hundred bytes). */
+    private static final int MAX_OWED_HOLDS = 10_000;
     /** Restore calls outstanding at once. */
     private static final int RESTORE_WINDOW = 256;
     /** Records journaled by one call of a snapshot. */
@@ -88,6 +90,8 @@ public final class HazelcastInventoryService implements InventoryService
     private final ReserveBatcher batcher;
     private final SettleBatcher settler;
     private volatile boolean restored;
+    /** See {@link #owe}; guarded by itself. */
+    private final java.util.ArrayDeque<OwedHolds> owedHolds = new java.util.ArrayDeque<>();
     private volatile int minClusterSize = 1;
     /** Until when the sweep looks for PENDING reservations whose member left (backups are promoted meanwhile). */
     private volatile long orphanScanUntilNs;
@@ -324,6 +328,7 @@ public final class HazelcastInventoryService implements InventoryService
             }
         }
 
+        returnOwedHolds(nowMs, effects);
         abandonOrphans(nowMs, effects);
 
         // Holds that outlived their expiry by the grace period were left by a flow that stopped half-way (a
@@ -431,8 +436,69 @@ public final class HazelcastInventoryService implements InventoryService
         {
             return false;
         }
-        returnAttemptHolds(stock, id, attempt, pending.state().lines(), nowMs, effects);
+        try
+        {
+            returnAttemptHolds(stock, id, attempt, pending.state().lines(), nowMs, effects);
+        }
+        catch (final RuntimeException ex)
+        {
+            // The record is gone, so no later scan finds this attempt again: remember its holds and return them at
+            // the next sweeps (right after a member leaves, a stock partition refuses changes until its backup is
+            // re-created). Fenced by the attempt, so returning them late never takes a retry's holds.
+            owe(new OwedHolds(id, attempt, pending.state().lines()));
+            throw ex;
+        }
         return true;
+    }
+
+    /** Holds of a forgotten attempt whose return failed; returned again at each sweep until it succeeds. */
+    private record OwedHolds(String reservationId, long attempt, List<ReservationLine> lines)
+    {
+    }
+
+    private void owe(final OwedHolds owed)
+    {
+        synchronized (owedHolds)
+        {
+            if (owedHolds.size() >= MAX_OWED_HOLDS)
+            {
+                LOG.warn("sweep: {} forgotten reservations' holds are already waiting to be returned; the holds of {} "
+                    + "wait for the leftover scan at their expiry", owedHolds.size(), owed.reservationId());
+                return;
+            }
+            owedHolds.addLast(owed);
+        }
+    }
+
+    /** Returns the holds owed by earlier sweeps, oldest first; stops at the first that is refused again. */
+    private void returnOwedHolds(final long nowMs, final List<KeyEffect> effects)
+    {
+        while (true)
+        {
+            final OwedHolds owed;
+            synchronized (owedHolds)
+            {
+                owed = owedHolds.peekFirst();
+            }
+            if (owed == null)
+            {
+                return;
+            }
+            try
+            {
+                returnAttemptHolds(stock, owed.reservationId(), owed.attempt(), owed.lines(), nowMs, effects);
+            }
+            catch (final RuntimeException stillRefused)
+            {
+                return; // kept for the next sweep; the rest of this one goes on
+            }
+            synchronized (owedHolds)
+            {
+                owedHolds.pollFirst();
+            }
+            LOG.warn("sweep: the holds of forgotten reservation {} (attempt {}), whose return had been refused, are "
+                + "returned", owed.reservationId(), owed.attempt());
+        }
     }
 
     /** What {@link #forgetAttempt} found. */

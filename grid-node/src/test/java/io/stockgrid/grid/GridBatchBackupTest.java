@@ -154,6 +154,92 @@ class GridBatchBackupTest
         assertThat(served.get(kept).get(0).onHand()).as("a partition that kept its backup is served").isEqualTo(6);
     }
 
+    /**
+     * The sweep forgets a PENDING reservation whose member left, then returns its holds. Right after a member leaves,
+     * a stock partition whose backup it held refuses changes, and by then the record is already forgotten, so no later
+     * scan would find the attempt again: its holds stayed until their expiry and every retry heard 409 (seen once in
+     * ClusterFaultIT's kill -9 of one of three). Now the sweep remembers them and a later sweep returns them once the
+     * partition has its backup again. Migrations are held off here so the refusal is certain, then let go.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void holdsOfAForgottenReservationWhoseReturnWasRefusedAreReturnedByALaterSweep() throws Exception
+    {
+        startMembers(3, 2);
+        final HazelcastInstance a = members.get(0);
+        final HazelcastInstance b = members.get(1);
+        final HazelcastInstance c = members.get(2);
+        final HazelcastInventoryService service = new HazelcastInventoryService(a, 2, 1_000, 3_600_000);
+        try
+        {
+            service.restore(new RecoveredState(List.of(), List.of()));
+            final GridTable<StockKey, StockRecord> stock = service.stockTable();
+            final GridTable<String, ReservationRecord> reservations = service.reservationTable();
+            final StockKey held = keyWithReplicas(a, b, stock, "OWED"); // its backup goes with B
+            String id = null;
+            for (int i = 0; id == null; i++)
+            {
+                final String candidate = "owed-" + i;
+                final int partition = reservations.partitionOf(candidate);
+                if (a.getCluster().getLocalMember().getUuid().equals(replica(a, partition, 0))
+                    && c.getCluster().getLocalMember().getUuid().equals(replica(a, partition, 1)))
+                {
+                    id = candidate; // its record keeps its backup on C
+                }
+            }
+            HealthyClusterSets.setStock(stock, held, 10);
+            final long t0 = System.currentTimeMillis();
+            final List<ReservationLine> lines = List.of(new ReservationLine(held.getSku(), held.getLocation(), 2));
+            final io.stockgrid.ingest.ReservationState pending = new io.stockgrid.ingest.ReservationState(id,
+                io.stockgrid.ingest.ReservationPhase.PENDING, null, 1, t0, t0 + 3_600_000, t0 + 7_200_000, "f", null,
+                lines, List.of());
+            reservations.executeOnKey(id, new ReservationProcessors.Begin(pending, t0, "a-member-that-left", 7));
+            stock.executeOnKey(held, new StockProcessors.Hold(id, 2, t0 + 3_600_000, 7));
+
+            a.getCluster().changeClusterState(ClusterState.NO_MIGRATION);
+            b.getLifecycleService().terminate();
+            final long deadline = System.currentTimeMillis() + 30_000;
+            while (a.getCluster().getMembers().size() != 2 || replica(a, stock.partitionOf(held), 1) != null)
+            {
+                assertThat(System.currentTimeMillis()).as("A drops B and its backup replica").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            service.orphansMayExist();
+            assertThatThrownBy(() -> service.expireDue(t0 + 1_000, 100).join())
+                .as("returning the hold is refused: its partition has no backup").isNotNull();
+            assertThat(reservations.get(id)).as("the record was forgotten first").isNull();
+            assertThat(stock.get(held).reserved()).as("the hold is still there").isEqualTo(2);
+
+            a.getCluster().changeClusterState(ClusterState.ACTIVE);
+            while (replica(a, stock.partitionOf(held), 1) == null)
+            {
+                assertThat(System.currentTimeMillis()).as("the backup is re-created on C").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            for (int attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    final io.stockgrid.ingest.SweepOutcome swept = service.expireDue(t0 + 2_000, 100).join();
+                    assertThat(swept.effects()).extracting(io.stockgrid.ingest.KeyEffect::ref).as("returned now")
+                        .contains(id);
+                    break;
+                }
+                catch (final java.util.concurrent.CompletionException stillSettling)
+                {
+                    // the partition table may still be settling after the migration: the owed holds are kept
+                    assertThat(attempt).as("a later sweep returns the holds").isLessThan(50);
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(stock.get(held).reserved()).as("the forgotten attempt's hold is gone").isZero();
+        }
+        finally
+        {
+            service.close();
+        }
+    }
+
     /** A stock key whose partition {@code owner} owns and whose first backup is on {@code backup}. */
     private static StockKey keyWithReplicas(final HazelcastInstance owner, final HazelcastInstance backup,
         final GridTable<StockKey, ?> table, final String prefix)
