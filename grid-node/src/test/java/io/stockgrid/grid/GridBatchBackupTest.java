@@ -134,14 +134,7 @@ class GridBatchBackupTest
         final StockKey lost = keyWithReplicas(a, b, stock, "LOST");
         final StockKey kept = keyWithReplicas(a, c, stock, "KEPT");
 
-        a.getCluster().changeClusterState(ClusterState.NO_MIGRATION);
-        b.getLifecycleService().terminate();
-        final long deadline = System.currentTimeMillis() + 30_000;
-        while (a.getCluster().getMembers().size() != 2 || replica(a, stock.partitionOf(lost), 1) != null)
-        {
-            assertThat(System.currentTimeMillis()).as("A drops B, and B's backup replica with it").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        terminateWithMigrationsHeldOff(a, b, stock.partitionOf(lost));
         Thread.sleep(500);
         assertThat(replica(a, stock.partitionOf(lost), 1)).as("the backup B held is not re-created").isNull();
 
@@ -196,14 +189,8 @@ class GridBatchBackupTest
             reservations.executeOnKey(id, new ReservationProcessors.Begin(pending, t0, "a-member-that-left", 7));
             stock.executeOnKey(held, new StockProcessors.Hold(id, 2, t0 + 3_600_000, 7));
 
-            a.getCluster().changeClusterState(ClusterState.NO_MIGRATION);
-            b.getLifecycleService().terminate();
+            terminateWithMigrationsHeldOff(a, b, stock.partitionOf(held));
             final long deadline = System.currentTimeMillis() + 30_000;
-            while (a.getCluster().getMembers().size() != 2 || replica(a, stock.partitionOf(held), 1) != null)
-            {
-                assertThat(System.currentTimeMillis()).as("A drops B and its backup replica").isLessThan(deadline);
-                Thread.sleep(20);
-            }
             service.orphansMayExist();
             assertThatThrownBy(() -> service.expireDue(t0 + 1_000, 100).join())
                 .as("returning the hold is refused: its partition has no backup").isNotNull();
@@ -237,6 +224,25 @@ class GridBatchBackupTest
         finally
         {
             service.close();
+        }
+    }
+
+    /**
+     * Holds migrations off and terminates {@code leaving}; returns once {@code master} lists one member fewer and
+     * {@code partition} has lost the backup replica {@code leaving} held (with migrations off, it is not re-created).
+     */
+    private void terminateWithMigrationsHeldOff(final HazelcastInstance master, final HazelcastInstance leaving,
+        final int partition) throws InterruptedException
+    {
+        final int remaining = master.getCluster().getMembers().size() - 1;
+        master.getCluster().changeClusterState(ClusterState.NO_MIGRATION);
+        leaving.getLifecycleService().terminate();
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (master.getCluster().getMembers().size() != remaining || replica(master, partition, 1) != null)
+        {
+            assertThat(System.currentTimeMillis()).as("the member and its backup replica are dropped")
+                .isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 
