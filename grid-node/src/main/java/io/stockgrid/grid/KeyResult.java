@@ -4,6 +4,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.stockgrid.api.Availability;
+import io.stockgrid.ingest.KeyEffect;
 
 import java.io.IOException;
 
@@ -140,6 +141,14 @@ public final class KeyResult implements IdentifiedDataSerializable
     public Availability availability(final String sku, final String location)
     {
         return Availability.of(sku, location, onHand, safetyStock, reserved);
+    }
+
+    /** The change this result records, as the journal and the event feed see it (the record's after-image). */
+    KeyEffect effect(final String sku, final String location, final KeyEffect.Kind kind, final String ref,
+        final long quantity, final long expiresAtMs, final long atMs)
+    {
+        return new KeyEffect(sku, location, version, onHand, safetyStock, reserved, kind, ref, quantity, expiresAtMs,
+            atMs);
     }
 
     @Override

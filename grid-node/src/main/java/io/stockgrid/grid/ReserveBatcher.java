@@ -219,8 +219,8 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
                     case APPLIED ->
                     {
                         flow.held[i] = true;
-                        flow.effects.add(HazelcastInventoryService.effect(line.sku(), line.location(), r,
-                            KeyEffect.Kind.HOLD, flow.id(), line.quantity(), flow.expiresAtMs, flow.pending.nowMs()));
+                        flow.effects.add(r.effect(line.sku(), line.location(), KeyEffect.Kind.HOLD, flow.id(),
+                            line.quantity(), flow.expiresAtMs, flow.pending.nowMs()));
                     }
                     case ALREADY_HELD -> flow.held[i] = true;
                     case CONFLICT -> flow.conflict = true;
@@ -367,7 +367,7 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
                     final KeyResult r = results.get(key).get(flow.position[i]);
                     if (r.changed())
                     {
-                        flow.effects.add(HazelcastInventoryService.effect(line.sku(), line.location(), r, kind,
+                        flow.effects.add(r.effect(line.sku(), line.location(), kind,
                             flow.id(), r.quantity(), 0, flow.pending.nowMs()));
                     }
                     flow.held[i] = false;
@@ -430,17 +430,16 @@ final class ReserveBatcher extends BatchApplier<ReserveBatcher.Pending>
      */
     private void releaseAndAbandon(final Flow flow)
     {
-        final HazelcastInventoryService.GiveUp found =
-            HazelcastInventoryService.forgetAttempt(reservations, flow.id(), flow.attempt);
-        if (found == HazelcastInventoryService.GiveUp.DECIDED)
+        final AttemptFencing.GiveUp found = AttemptFencing.forgetAttempt(reservations, flow.id(), flow.attempt);
+        if (found == AttemptFencing.GiveUp.DECIDED)
         {
             LOG.warn("compensation: reservation {} (attempt {}) is already decided: its holds stay", flow.id(),
                 flow.attempt);
             return;
         }
         LOG.warn("compensation: reservation {} (attempt {}) {}; returning this attempt's holds", flow.id(),
-            flow.attempt, found == HazelcastInventoryService.GiveUp.FORGOTTEN ? "forgotten" : "was forgotten before");
-        HazelcastInventoryService.returnAttemptHolds(stock, flow.id(), flow.attempt, flow.lines, flow.pending.nowMs(),
+            flow.attempt, found == AttemptFencing.GiveUp.FORGOTTEN ? "forgotten" : "was forgotten before");
+        AttemptFencing.returnAttemptHolds(stock, flow.id(), flow.attempt, flow.lines, flow.pending.nowMs(),
             flow.effects);
     }
 

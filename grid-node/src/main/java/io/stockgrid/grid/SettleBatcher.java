@@ -166,7 +166,7 @@ final class SettleBatcher extends BatchApplier<SettleBatcher.Pending>
                 final KeyResult r = applied.get(new StockKey(line.sku(), line.location())).get(flow.linePositions[i]);
                 if (r.changed())
                 {
-                    flow.effects.add(HazelcastInventoryService.effect(line.sku(), line.location(), r, flow.kind,
+                    flow.effects.add(r.effect(line.sku(), line.location(), flow.kind,
                         flow.decided.state().reservationId(), r.quantity(), 0, flow.pending.nowMs()));
                 }
             }

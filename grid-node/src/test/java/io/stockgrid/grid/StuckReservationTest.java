@@ -130,21 +130,21 @@ class StuckReservationTest
         reservations.executeOnKey("giveup-1", new ReservationProcessors.Begin(pending, t0, "someone", first));
         stock.executeOnKey(key, new StockProcessors.Hold("giveup-1", 3, expiresAt, first));
 
-        assertThat(HazelcastInventoryService.forgetAttempt(reservations, "giveup-1", retry))
+        assertThat(AttemptFencing.forgetAttempt(reservations, "giveup-1", retry))
             .as("another attempt's PENDING record is not forgotten")
-            .isEqualTo(HazelcastInventoryService.GiveUp.NOT_OURS);
+            .isEqualTo(AttemptFencing.GiveUp.NOT_OURS);
         assertThat(reservations.get("giveup-1")).isNotNull();
-        assertThat(HazelcastInventoryService.forgetAttempt(reservations, "giveup-1", first))
-            .isEqualTo(HazelcastInventoryService.GiveUp.FORGOTTEN);
+        assertThat(AttemptFencing.forgetAttempt(reservations, "giveup-1", first))
+            .isEqualTo(AttemptFencing.GiveUp.FORGOTTEN);
         assertThat(reservations.get("giveup-1")).isNull();
-        assertThat(HazelcastInventoryService.forgetAttempt(reservations, "giveup-1", first))
-            .as("forgotten before").isEqualTo(HazelcastInventoryService.GiveUp.NOT_OURS);
+        assertThat(AttemptFencing.forgetAttempt(reservations, "giveup-1", first))
+            .as("forgotten before").isEqualTo(AttemptFencing.GiveUp.NOT_OURS);
 
         final List<KeyEffect> effects = new ArrayList<>();
-        HazelcastInventoryService.returnAttemptHolds(stock, "giveup-1", retry, lines, t0, effects);
+        AttemptFencing.returnAttemptHolds(stock, "giveup-1", retry, lines, t0, effects);
         assertThat(effects).as("not the retry's holds: there are none").isEmpty();
         assertThat(stock.get(key).reserved()).isEqualTo(3);
-        HazelcastInventoryService.returnAttemptHolds(stock, "giveup-1", first, lines, t0, effects);
+        AttemptFencing.returnAttemptHolds(stock, "giveup-1", first, lines, t0, effects);
         assertThat(effects).singleElement().satisfies(e -> assertThat(e.kind()).isEqualTo(KeyEffect.Kind.RELEASE));
         assertThat(stock.get(key).reserved()).isZero();
 
@@ -153,11 +153,11 @@ class StuckReservationTest
         stock.executeOnKey(key, new StockProcessors.Hold("giveup-1", 3, expiresAt, retry));
         reservations.executeOnKey("giveup-1", new ReservationProcessors.Finish(ReservationPhase.HELD, List.of(), t0,
             retry));
-        assertThat(HazelcastInventoryService.forgetAttempt(reservations, "giveup-1", retry))
-            .isEqualTo(HazelcastInventoryService.GiveUp.DECIDED);
-        assertThat(HazelcastInventoryService.forgetAttempt(reservations, "giveup-1", first))
-            .isEqualTo(HazelcastInventoryService.GiveUp.NOT_OURS);
-        HazelcastInventoryService.returnAttemptHolds(stock, "giveup-1", first, lines, t0, effects);
+        assertThat(AttemptFencing.forgetAttempt(reservations, "giveup-1", retry))
+            .isEqualTo(AttemptFencing.GiveUp.DECIDED);
+        assertThat(AttemptFencing.forgetAttempt(reservations, "giveup-1", first))
+            .isEqualTo(AttemptFencing.GiveUp.NOT_OURS);
+        AttemptFencing.returnAttemptHolds(stock, "giveup-1", first, lines, t0, effects);
         assertThat(stock.get(key).reserved()).as("the first attempt's late release leaves the retry's hold")
             .isEqualTo(3);
         assertThat(reservations.get("giveup-1").phase()).isEqualTo(ReservationPhase.HELD);
@@ -198,7 +198,7 @@ class StuckReservationTest
 
         // Everything the first attempt may still do, late and on its stale view:
         final List<KeyEffect> effects = new ArrayList<>();
-        assertThat(service.forgetThenReturnHolds(staleView, t0 + 3_000, effects)).as("a sweep's stale read")
+        assertThat(service.fencing().forgetThenReturnHolds(staleView, t0 + 3_000, effects)).as("a sweep's stale read")
             .isFalse();
         assertThat(effects).isEmpty();
         assertThat(stock.executeOnKey(key, StockProcessors.ReleaseHold.ofAttempt("split-1", KeyEffect.Kind.RELEASE,
