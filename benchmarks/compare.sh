@@ -20,6 +20,11 @@ Usage: benchmarks/compare.sh [options] [-- extra generator flags]
   --rate R          fixed rate of the latency run, req/s (default: half the lower peak of the peak run)
   --connections N   connections per target (default 32)
   --window N        requests in flight per connection (default 4)
+  --http-pipelined  drive HTTP like the others: --connections connections, --window pipelined requests each.
+                    By default HTTP gets --connections x --window connections with one request in flight each
+                    (the generator's --http-spread): the same requests in flight, but HTTP/1.1 runs a
+                    connection's pipelined mutations one at a time (RFC 9112, 9.3.2), so pipelining caps HTTP at
+                    --connections mutations at once while the binary protocol and Redis have all of them
   --skus N          SKU-locations (default 10000)
   --skew S          uniform | zipf | hot (default zipf: the hottest 1% of SKU-locations take about half the
                     requests)
@@ -54,6 +59,7 @@ NODE_JAVA_OPTS="-XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:MaxTenuringThreshold=0 -
 REBUILD=false
 NODE_ARGS=""
 ROUNDS=1
+HTTP_SPREAD=(--http-spread)
 EXTRA=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -71,6 +77,7 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS="$2"; shift 2 ;;
         --node-args) NODE_ARGS="$2"; shift 2 ;;
         --rebuild) REBUILD=true; shift ;;
+        --http-pipelined) HTTP_SPREAD=(); shift ;;
         -h|--help) usage; exit 0 ;;
         --) shift; EXTRA=("$@"); break ;;
         *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -212,7 +219,8 @@ echo "== stockgrid node on http://127.0.0.1:$HTTP_PORT and binary 127.0.0.1:$BIN
 
 # shellcheck disable=SC2054  # the generator takes comma-separated lists
 COMMON=(--target binary,http,redis --port "$BINARY_PORT,$HTTP_PORT,$REDIS_PORT" --duration "$DURATION"
-    --connections "$CONNECTIONS" --window "$WINDOW" --skus "$SKUS" --skew "$SKEW" --stock "$STOCK")
+    --connections "$CONNECTIONS" --window "$WINDOW" --skus "$SKUS" --skew "$SKEW" --stock "$STOCK"
+    ${HTTP_SPREAD[@]+"${HTTP_SPREAD[@]}"})
 STATUS=0
 
 run_generator()
@@ -247,6 +255,9 @@ run_generator --rate "$RATE" --out "$OUT/fixed-rate" --no-progress --warmup "$WA
 # 7. The table.
 echo
 echo "== Stockgrid / Redis (same generator, same $CONNECTIONS connections x $WINDOW in flight;"
+if [ ${#HTTP_SPREAD[@]} -gt 0 ]; then
+    echo "   HTTP as $((CONNECTIONS * WINDOW)) connections x 1, unpipelined;"
+fi
 echo "   generator, node and redis share this machine's $(nproc) cores)"
 {
     echo "Stockgrid binary / Redis:"

@@ -56,6 +56,13 @@ final class LoadOptions
             + "mutations one at a time, so for HTTP more connections scale further than a wider window)")
     int window = 4;
 
+    @Option(names = "--http-spread",
+        description = "http targets open --connections x --window connections with one request in flight each, "
+            + "instead of pipelining --window requests on each of --connections: the same requests in flight as "
+            + "the other targets, without HTTP/1.1's rule that a connection's pipelined mutations run one at a time "
+            + "(RFC 9112, 9.3.2), which caps a pipelined connection at one mutation per round trip")
+    boolean httpSpread;
+
     @Option(names = "--backlog", defaultValue = "10000",
         description = "requests that may wait per connection when its window is full; beyond it they are dropped")
     int backlog = 10_000;
@@ -224,6 +231,11 @@ final class LoadOptions
         range("--connections", connections, 1, 1_024);
         range("--window", window, 1, 4_096);
         range("--backlog", backlog, 0, 1_000_000);
+        if (httpSpread && (long)connections * window > 1_024)
+        {
+            throw invalid("--http-spread", connections + " x " + window,
+                "opens --connections x --window HTTP connections, at most 1024");
+        }
         range("--io-threads", ioThreads, 1, 64);
         range("--skus", skus, 1, 1_000_000);
         range("--stock", stock, 0, 1_000_000_000);

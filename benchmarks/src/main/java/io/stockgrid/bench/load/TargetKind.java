@@ -39,7 +39,11 @@ enum TargetKind
         switch (this)
         {
             case HTTP:
-                return new HttpTarget(host, port, options.connections, options.window, options.backlog,
+                return options.httpSpread ?
+                    new HttpTarget(host, port, options.connections * options.window, 1, options.backlog,
+                        options.ioThreads, workload, options.apiKey.isEmpty() ? null : options.apiKey,
+                        options.clientTls) :
+                    new HttpTarget(host, port, options.connections, options.window, options.backlog,
                     options.ioThreads, workload, options.apiKey.isEmpty() ? null : options.apiKey, options.clientTls);
             case REDIS:
                 return new RedisTarget(host, port, options.connections, options.window, options.backlog,
