@@ -465,6 +465,33 @@ final class ArenaTable extends StoreTable
     }
 
     @Override
+    ChunkCursor chunkCursor()
+    {
+        // Record numbers are stable: removal clears a number and compaction moves bytes, never numbers; only a new
+        // record takes a number, and none arrives while the partition migrates.
+        return new ChunkCursor()
+        {
+            private int next;
+
+            @Override
+            public boolean next(final int maxRecords, final long wallMs, final LiveConsumer consumer)
+            {
+                int passed = 0;
+                while (next < highWater && passed < maxRecords)
+                {
+                    final int no = next++;
+                    if (lengths[no] != 0 && retainUntilMs[no] > wallMs)
+                    {
+                        consumer.accept(keyOf(no), valueOf(no), retainUntilMs[no]);
+                        passed++;
+                    }
+                }
+                return next < highWater;
+            }
+        };
+    }
+
+    @Override
     void keysAtMost(final String attribute, final long value, final long wallMs, final ArrayList<Object> into)
     {
         if (attribute.equals(spec.indexedAttribute()))

@@ -66,6 +66,8 @@ public final class GridConfig
 
     /** Name of the split-brain protection rule every map is bound to when {@code minClusterSize > 1}. */
     public static final String QUORUM_RULE = "stockgrid-quorum";
+    /** Largest migration (or backup re-sync) message, in megabytes; see {@link PartitionStore#CHUNK_RECORDS}. */
+    static final int MIGRATION_MESSAGE_MB = 32;
 
     /**
      * Keeps reservation records as objects instead of in the partition's byte arena ({@code --reservations-format
@@ -93,6 +95,12 @@ public final class GridConfig
         return PartitionStore.of(member).refusedAtCapacity();
     }
 
+    /** Chunks of partition records this member sent since start, migrating partitions and re-syncing backups. */
+    public static long migrationChunksSent(final HazelcastInstance member)
+    {
+        return PartitionStore.of(member).chunksSent();
+    }
+
     /** How a member keeps its reservation records: {@code binary} (the byte arena) or {@code object}. */
     public static String reservationsFormat(final Config config)
     {
@@ -113,6 +121,10 @@ public final class GridConfig
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         // An operation whose synchronous backup did not answer fails instead of being acknowledged.
         config.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
+        // A partition migrates (and a lagging backup re-syncs) in messages of at most this much: PartitionStore sends
+        // its records in chunks, and Hazelcast packs chunks into a message until it holds this many megabytes.
+        config.setProperty("hazelcast.partition.migration.chunks.max.migrating.data.in.mb",
+            Integer.toString(MIGRATION_MESSAGE_MB));
 
         final NetworkConfig network = config.getNetworkConfig();
         network.setPort(memberPort).setPortAutoIncrement(true).setPortCount(100);

@@ -158,6 +158,34 @@ final class ObjectTable extends StoreTable
         forEachLiveSlot(wallMs, slot -> consumer.accept(slot.key, slot.value, slot.retainUntilMs));
     }
 
+    @Override
+    ChunkCursor chunkCursor()
+    {
+        // The keys as they are now (the map itself has no position to resume from); stock and location tables hold
+        // one key per (sku, location) or sku, far fewer than the reservations an ArenaTable holds.
+        final Object[] keys = slots.keySet().toArray();
+        return new ChunkCursor()
+        {
+            private int next;
+
+            @Override
+            public boolean next(final int maxRecords, final long wallMs, final LiveConsumer consumer)
+            {
+                int passed = 0;
+                while (next < keys.length && passed < maxRecords)
+                {
+                    final Slot slot = slots.get(keys[next++]);
+                    if (slot != null && slot.retainUntilMs > wallMs)
+                    {
+                        consumer.accept(slot.key, slot.value, slot.retainUntilMs);
+                        passed++;
+                    }
+                }
+                return next < keys.length;
+            }
+        };
+    }
+
     /** Calls {@code consumer} with every live slot; removes the ones past retention on the way. */
     private void forEachLiveSlot(final long wallMs, final java.util.function.Consumer<Slot> consumer)
     {

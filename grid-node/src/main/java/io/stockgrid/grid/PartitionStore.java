@@ -4,15 +4,18 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.ConfigAccessor;
 import com.hazelcast.config.ServiceConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.partition.ChunkSupplier;
+import com.hazelcast.internal.partition.ChunkedMigrationAwareService;
 import com.hazelcast.internal.partition.IPartition;
-import com.hazelcast.internal.partition.MigrationAwareService;
 import com.hazelcast.internal.nio.BufferObjectDataInput;
 import com.hazelcast.internal.nio.BufferObjectDataOutput;
 import com.hazelcast.internal.serialization.InternalSerializationService;
 import com.hazelcast.internal.partition.MigrationEndpoint;
 import com.hazelcast.internal.partition.PartitionMigrationEvent;
 import com.hazelcast.internal.partition.PartitionReplicationEvent;
+import com.hazelcast.internal.services.DistributedObjectNamespace;
 import com.hazelcast.internal.services.ManagedService;
+import com.hazelcast.internal.services.ServiceNamespace;
 import com.hazelcast.internal.services.SplitBrainProtectionAwareService;
 import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
@@ -20,6 +23,7 @@ import com.hazelcast.spi.impl.operationservice.Operation;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +34,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The Stockgrid partition service (the {@code partition} engine): grid records kept in per-partition containers of
  * this member, on Hazelcast's SPI. Hazelcast still does membership, the partition table, partition threads,
- * synchronous backups (our operations are {@code BackupAwareOperation}s), migration (this class is a
- * {@link MigrationAwareService}: a partition's containers travel in one {@link StoreReplicationOperation}) and
+ * synchronous backups (our operations are {@code BackupAwareOperation}s), migration and backup re-sync (this class
+ * is a {@link ChunkedMigrationAwareService}: a partition's containers travel as {@link StoreReplicationOperation}
+ * chunks of at most {@link #CHUNK_RECORDS} records, under one replica namespace, {@link #NAMESPACE}) and
  * split-brain protection (mutating operations are checked against the quorum rule). Stockgrid writes no replication
  * protocol of its own.
  * <p>
@@ -39,15 +44,31 @@ import java.util.concurrent.atomic.LongAdder;
  * A container is touched only on its partition's thread.
  * <p>
  * These interfaces are internal to Hazelcast and may move in any minor release: the version is pinned in the pom
- * and {@code PartitionStoreContractTest} fails loudly when what we rely on changes.
+ * and {@code PartitionStoreTest} fails loudly when what we rely on changes.
  */
-public final class PartitionStore implements ManagedService, MigrationAwareService, SplitBrainProtectionAwareService
+public final class PartitionStore implements ManagedService, ChunkedMigrationAwareService,
+    SplitBrainProtectionAwareService
 {
     public static final String SERVICE_NAME = "stockgrid:partition-store";
+    /**
+     * The replica namespace of every table of the service: Hazelcast versions a partition's replicas per namespace
+     * (each backup of a {@link StoreApplyOperation} counts under it) and, when a backup's version falls behind, re-syncs
+     * that namespace from the primary, in chunks, like a migration.
+     */
+    static final ServiceNamespace NAMESPACE = new DistributedObjectNamespace(SERVICE_NAME, "tables");
+    /**
+     * Records per migration chunk, all tables together. Hazelcast packs chunks into one message until it holds
+     * {@code hazelcast.partition.migration.chunks.max.migrating.data.in.mb} ({@link GridConfig} sets 32 MB), then
+     * sends the rest of the partition in further messages: a big partition never moves as one blob.
+     */
+    static final int CHUNK_RECORDS = 10_000;
 
     private final Map<String, StoreTable.Spec> specs = new HashMap<>();
     private final Map<String, Long> maxRecords = new HashMap<>();
     private final LongAdder refusedAtCapacity = new LongAdder();
+    private final LongAdder chunksSent = new LongAdder();
+    /** Records per chunk this member sends ({@link #CHUNK_RECORDS}; tests lower it to move small partitions in many). */
+    volatile int chunkRecords = CHUNK_RECORDS;
     /** Per table (in {@link #tableNames} order), the records one partition takes; derived at init. */
     private int[] capacities;
     private final List<String> tableNames;
@@ -108,6 +129,12 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
     }
 
     /** Records refused since start because their table was at capacity (all tables, this member's primaries). */
+    /** Migration and re-sync chunks this member has sent since start. */
+    long chunksSent()
+    {
+        return chunksSent.sum();
+    }
+
     long refusedAtCapacity()
     {
         return refusedAtCapacity.sum();
@@ -421,6 +448,89 @@ public final class PartitionStore implements ManagedService, MigrationAwareServi
         final StoreTable[] tables = partitions[event.getPartitionId()];
         // Sent even when empty: the destination replica is replaced whole, never merged with what it held.
         return new StoreReplicationOperation(nodeEngine(), tableNames, tables);
+    }
+
+    @Override
+    public Collection<ServiceNamespace> getAllServiceNamespaces(final PartitionReplicationEvent event)
+    {
+        return event.getReplicaIndex() > backupCount ? List.of() : List.of(NAMESPACE);
+    }
+
+    @Override
+    public boolean isKnownServiceNamespace(final ServiceNamespace namespace)
+    {
+        return NAMESPACE.equals(namespace);
+    }
+
+    /** The whole partition in one operation: Hazelcast asks for this only when chunked migration is switched off. */
+    @Override
+    public Operation prepareReplicationOperation(final PartitionReplicationEvent event,
+        final Collection<ServiceNamespace> namespaces)
+    {
+        return namespaces.contains(NAMESPACE) ? prepareReplicationOperation(event) : null;
+    }
+
+    /**
+     * The partition in chunks of at most {@link #CHUNK_RECORDS} records. Hazelcast calls {@code next()} on the
+     * partition thread while it writes the migration (or re-sync) message, with the partition marked migrating, so
+     * no mutation runs between chunks; the walk starts at the first {@code next()}, on that thread. The first chunk
+     * is sent even when the partition is empty: the destination replica is replaced whole, never merged with what
+     * it held.
+     */
+    @Override
+    public ChunkSupplier newChunkSupplier(final PartitionReplicationEvent event,
+        final Collection<ServiceNamespace> namespaces)
+    {
+        final boolean wanted = namespaces.contains(NAMESPACE) && event.getReplicaIndex() <= backupCount;
+        final int partitionId = event.getPartitionId();
+        return new ChunkSupplier()
+        {
+            private volatile boolean done = !wanted;
+            private StoreTable.ChunkCursor[] cursors;
+            private boolean[] exhausted;
+
+            @Override
+            public boolean hasNext()
+            {
+                return !done;
+            }
+
+            @Override
+            public Operation next()
+            {
+                if (done)
+                {
+                    throw new java.util.NoSuchElementException("partition " + partitionId + " was sent whole");
+                }
+                final boolean first = cursors == null;
+                if (first)
+                {
+                    final StoreTable[] tables = partitions[partitionId];
+                    cursors = new StoreTable.ChunkCursor[tables.length];
+                    exhausted = new boolean[tables.length];
+                    for (int t = 0; t < tables.length; t++)
+                    {
+                        cursors[t] = tables[t].chunkCursor();
+                    }
+                }
+                final StoreReplicationOperation chunk = new StoreReplicationOperation(nodeEngine(), tableNames,
+                    cursors, exhausted, chunkRecords, first);
+                chunksSent.increment();
+                boolean all = true;
+                for (final boolean e : exhausted)
+                {
+                    all &= e;
+                }
+                done = all;
+                return chunk;
+            }
+
+            @Override
+            public String toString()
+            {
+                return "StockgridChunks{partition " + partitionId + ", done " + done + "}";
+            }
+        };
     }
 
     @Override

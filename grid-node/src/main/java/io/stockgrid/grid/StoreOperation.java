@@ -1,5 +1,7 @@
 package io.stockgrid.grid;
 
+import com.hazelcast.internal.services.ServiceNamespace;
+import com.hazelcast.internal.services.ServiceNamespaceAware;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
@@ -9,9 +11,13 @@ import com.hazelcast.spi.impl.operationservice.PartitionAwareOperation;
 
 import java.io.IOException;
 
-/** An operation of the {@link PartitionStore} on one table of one partition; runs on the partition's thread. */
+/**
+ * An operation of the {@link PartitionStore} on one table of one partition; runs on the partition's thread. Every one
+ * names the service's replica namespace ({@link PartitionStore#NAMESPACE}): a backup counts under it, and a backup
+ * replica that fell behind is re-synced by it.
+ */
 abstract class StoreOperation extends Operation
-    implements PartitionAwareOperation, IdentifiedDataSerializable, NamedOperation
+    implements PartitionAwareOperation, IdentifiedDataSerializable, NamedOperation, ServiceNamespaceAware
 {
     String table;
 
@@ -22,6 +28,12 @@ abstract class StoreOperation extends Operation
     StoreOperation(final String table)
     {
         this.table = table;
+    }
+
+    @Override
+    public ServiceNamespace getServiceNamespace()
+    {
+        return PartitionStore.NAMESPACE;
     }
 
     PartitionStore store()

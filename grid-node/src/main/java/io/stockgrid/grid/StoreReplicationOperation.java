@@ -11,38 +11,81 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One partition's containers on their way to another replica (a migration, or a backup being filled). Built on the
- * partition's thread, where it copies every record into serialised form at once, so later changes of the live
- * records cannot reach it; on the destination it replaces that partition's containers whole. Records arrive without
- * their "journaled here" mark, so the new owner journals each one whole at its first change.
+ * One partition's containers, or a chunk of them, on their way to another replica (a migration, or a backup being
+ * filled). Built on the partition's thread, where it copies its records into serialised form at once, so later
+ * changes of the live records cannot reach it. On the destination the first (or only) one replaces that partition's
+ * containers whole, and each later chunk adds its records to them ({@link PartitionStore#newChunkSupplier}). Records
+ * arrive without their "journaled here" mark, so the new owner journals each one whole at its first change.
  */
 final class StoreReplicationOperation extends StoreOperation
 {
     private List<String> tableNames;
     /** Per table: key, record (serialised), retention deadline, repeated. */
     private List<List<Object>> records;
+    /** The first (or only) part: it replaces the destination's containers; a later chunk adds to them. */
+    private boolean first;
 
     StoreReplicationOperation()
     {
     }
 
+    /** The whole partition, in one operation. */
     StoreReplicationOperation(final NodeEngine engine, final List<String> tableNames, final StoreTable[] tables)
     {
         super("*");
         this.tableNames = tableNames;
+        this.first = true;
         this.records = new ArrayList<>(tables.length);
         final long wallMs = System.currentTimeMillis();
         for (final StoreTable table : tables)
         {
             final List<Object> copy = new ArrayList<>(table.size() * 3);
-            table.forEachLive(wallMs, (key, value, retainUntilMs) ->
-            {
-                copy.add(key);
-                copy.add(engine.toData(value));
-                copy.add(retainUntilMs);
-            });
+            table.forEachLive(wallMs, copier(engine, copy));
             records.add(copy);
         }
+    }
+
+    /** A chunk: up to {@code maxRecords} records in all, taken from the cursors in table order. */
+    StoreReplicationOperation(final NodeEngine engine, final List<String> tableNames,
+        final StoreTable.ChunkCursor[] cursors, final boolean[] exhausted, final int maxRecords, final boolean first)
+    {
+        super("*");
+        this.tableNames = tableNames;
+        this.first = first;
+        this.records = new ArrayList<>(cursors.length);
+        final long wallMs = System.currentTimeMillis();
+        int room = maxRecords;
+        for (int t = 0; t < cursors.length; t++)
+        {
+            final List<Object> copy = new ArrayList<>();
+            if (!exhausted[t] && room > 0)
+            {
+                exhausted[t] = !cursors[t].next(room, wallMs, copier(engine, copy));
+                room -= copy.size() / 3;
+            }
+            records.add(copy);
+        }
+    }
+
+    private static StoreTable.LiveConsumer copier(final NodeEngine engine, final List<Object> copy)
+    {
+        return (key, value, retainUntilMs) ->
+        {
+            copy.add(key);
+            copy.add(engine.toData(value));
+            copy.add(retainUntilMs);
+        };
+    }
+
+    /** Records this operation carries, in all tables. */
+    int recordCount()
+    {
+        int n = 0;
+        for (final List<Object> copy : records)
+        {
+            n += copy.size() / 3;
+        }
+        return n;
     }
 
     @Override
@@ -50,17 +93,20 @@ final class StoreReplicationOperation extends StoreOperation
     {
         final PartitionStore store = store();
         final NodeEngine engine = getNodeEngine();
-        final StoreTable[] fresh = store.newTables(getPartitionId());
+        final StoreTable[] tables = first ? store.newTables(getPartitionId()) : store.tables(getPartitionId());
         for (int t = 0; t < tableNames.size(); t++)
         {
-            final StoreTable table = fresh[store.tableIndex(tableNames.get(t))];
+            final StoreTable table = tables[store.tableIndex(tableNames.get(t))];
             final List<Object> copy = records.get(t);
             for (int i = 0; i < copy.size(); i += 3)
             {
                 table.put(copy.get(i), engine.toObject(copy.get(i + 1)), (Long)copy.get(i + 2));
             }
         }
-        store.replace(getPartitionId(), fresh);
+        if (first)
+        {
+            store.replace(getPartitionId(), tables);
+        }
     }
 
     @Override
@@ -73,6 +119,7 @@ final class StoreReplicationOperation extends StoreOperation
     protected void writeInternal(final ObjectDataOutput out) throws IOException
     {
         super.writeInternal(out);
+        out.writeBoolean(first);
         out.writeInt(tableNames.size());
         for (int t = 0; t < tableNames.size(); t++)
         {
@@ -92,6 +139,7 @@ final class StoreReplicationOperation extends StoreOperation
     protected void readInternal(final ObjectDataInput in) throws IOException
     {
         super.readInternal(in);
+        first = in.readBoolean();
         final int tables = in.readInt();
         tableNames = new ArrayList<>(tables);
         records = new ArrayList<>(tables);

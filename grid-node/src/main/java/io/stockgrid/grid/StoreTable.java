@@ -125,6 +125,20 @@ abstract class StoreTable
     /** Calls {@code consumer} with every live record; removes the ones past retention on the way. */
     abstract void forEachLive(long wallMs, LiveConsumer consumer);
 
+    /**
+     * A walk over the live records, a chunk at a time ({@link #chunkCursor}). It stays valid between chunks while the
+     * table takes no new records, as while its partition migrates (Hazelcast refuses mutating operations then):
+     * records removed meanwhile (a read dropping one past retention) are skipped, and it removes none itself.
+     */
+    interface ChunkCursor
+    {
+        /** Passes up to {@code maxRecords} live records to {@code consumer}; false once every record was passed. */
+        boolean next(int maxRecords, long wallMs, LiveConsumer consumer);
+    }
+
+    /** A walk over the live records in chunks, for migration; partition thread only. */
+    abstract ChunkCursor chunkCursor();
+
     /** Keys whose {@code attribute} is at most {@code value}: from the wheel when it is the indexed one. */
     abstract void keysAtMost(String attribute, long value, long wallMs, ArrayList<Object> into);
 

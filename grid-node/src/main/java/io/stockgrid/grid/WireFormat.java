@@ -38,9 +38,10 @@ public final class WireFormat
     /**
      * 3: attempts on records and holds (session 5), the synchronous-backup batch operation (session 6). 4: the
      * Stockgrid partition service's operations (session 7). 5: a reservation's {@code createdBy} (the API key id of
-     * the call that made it) at the end of its serialised state.
+     * the call that made it) at the end of its serialised state. 6: chunked migration (a replication operation says
+     * whether it is a partition's first chunk) and the service's own replica namespace (session 10).
      */
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
 
     /** Member attribute carrying the member's wire format. */
     public static final String ATTRIBUTE = "stockgrid.wire-format";

@@ -93,6 +93,9 @@ final class ClusterStatus implements AutoCloseable
             "Partition replica migrations that failed, as reported by the master", migrationsFailed::get);
         metrics.registerGauge("stockgrid_partitions_owned", "Partitions whose primary replica this member owns",
             this::localOwnedPartitions);
+        metrics.registerCounter("stockgrid_migration_chunks_sent_total",
+            "Chunks of partition records this member sent, migrating partitions and re-syncing backups",
+            () -> running() ? io.stockgrid.grid.GridConfig.migrationChunksSent(hz) : 0);
         metrics.registerCounter("stockgrid_reservations_refused_at_capacity_total",
             "New reservations this member refused because their partition held its share of --max-reservations",
             () -> running() ? io.stockgrid.grid.GridConfig.reservationsRefusedAtCapacity(hz) : 0);

@@ -3,6 +3,9 @@ package io.stockgrid.grid;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.MigrationListener;
+import com.hazelcast.partition.MigrationState;
+import com.hazelcast.partition.ReplicaMigrationEvent;
 import com.hazelcast.spi.impl.NodeEngineImpl;
 import com.hazelcast.test.Accessors;
 import io.stockgrid.api.ReservationLine;
@@ -12,6 +15,8 @@ import io.stockgrid.ingest.ReservationOutcome;
 import io.stockgrid.ingest.ReservationPhase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -43,6 +48,10 @@ class PartitionStoreTest
     private final List<HazelcastInstance> members = new ArrayList<>();
     private String clusterName;
     private int[] ports;
+    /** Records per migration chunk of every member started (0: the default). */
+    private int chunkRecords;
+    /** Chunks sent by a member before it was stopped (its count is read before it shuts down). */
+    private long chunksOfStopped;
     /** Applied to each member's configuration before it starts (null: none). */
     private java.util.function.Consumer<Config> configure;
 
@@ -70,12 +79,58 @@ class PartitionStoreTest
         assertThat(PartitionStore.of(a).recordsHeld()).isEqualTo(1);
     }
 
-    @Test
-    void shouldKeepPrimaryAndBackupEqualThroughReservationsAndMigrationsUnderLoad() throws Exception
+    /**
+     * Chunked: every member sends partitions (3 of them) in chunks of 16 records (the default is 10,000), so each
+     * partition moves in several and the replicas must still match. Whole: Hazelcast's chunked migration switched off, so each
+     * partition moves in one operation, the path a cluster configured that way takes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"chunked", "whole"})
+    void shouldKeepPrimaryAndBackupEqualThroughReservationsAndMigrationsUnderLoad(final String migration)
+        throws Exception
     {
+        final boolean chunked = migration.equals("chunked");
+        // Few partitions, so each holds far more than 16 records.
+        if (chunked)
+        {
+            chunkRecords = 16;
+            configure = c -> GridConfig.partitions(c, 3);
+        }
+        else
+        {
+            configure = c ->
+            {
+                GridConfig.partitions(c, 3);
+                c.setProperty("hazelcast.partition.migration.chunks.enabled", "false");
+            };
+        }
         ports = FreePorts.loopback(3);
         clusterName = "store-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         final HazelcastInstance a = start(0);
+        final AtomicInteger replicaMigrations = new AtomicInteger();
+        a.getPartitionService().addMigrationListener(new MigrationListener()
+        {
+            @Override
+            public void migrationStarted(final MigrationState state)
+            {
+            }
+
+            @Override
+            public void migrationFinished(final MigrationState state)
+            {
+            }
+
+            @Override
+            public void replicaMigrationCompleted(final ReplicaMigrationEvent event)
+            {
+                replicaMigrations.incrementAndGet();
+            }
+
+            @Override
+            public void replicaMigrationFailed(final ReplicaMigrationEvent event)
+            {
+            }
+        });
         start(1);
         awaitSafe(2);
         final HazelcastInventoryService service = new HazelcastInventoryService(a, 4, 10_000,
@@ -117,7 +172,9 @@ class PartitionStoreTest
                 }
             }, "store-test-load-2");
             again.start();
-            members.remove(2).shutdown();
+            final HazelcastInstance leaving = members.remove(2);
+            chunksOfStopped = PartitionStore.of(leaving).chunksSent();
+            leaving.shutdown();
             awaitSafe(2);
             Thread.sleep(500);
             running.set(false);
@@ -125,6 +182,23 @@ class PartitionStoreTest
             assertReplicasEqual(a, "after shrinking to two members under load");
 
             load.audit();
+            long chunks = 0;
+            for (final HazelcastInstance m : members)
+            {
+                chunks += PartitionStore.of(m).chunksSent();
+            }
+            chunks += chunksOfStopped;
+            if (chunked)
+            {
+                // More chunks than replica migrations: partitions moved in several (the records outnumber 16 per
+                // partition, and the digests above match).
+                assertThat(chunks).as("chunks sent, against %d replica migrations", replicaMigrations.get())
+                    .isGreaterThan(replicaMigrations.get());
+            }
+            else
+            {
+                assertThat(chunks).as("chunks sent with chunked migration off").isZero();
+            }
             // Counted over the run: the held map loses the ones committed since, so its size depends on timing.
             assertThat(load.heldAnswers.get()).as("reservations acknowledged HELD").isGreaterThan(400);
         }
@@ -356,6 +430,10 @@ class PartitionStoreTest
             configure.accept(config);
         }
         final HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+        if (chunkRecords > 0)
+        {
+            PartitionStore.of(member).chunkRecords = chunkRecords;
+        }
         members.add(member);
         return member;
     }

@@ -83,8 +83,11 @@ final class LoadGenerator
     private static RunResult runOne(final LoadOptions options, final Target target, final Workload workload,
         final PrintStream out) throws Exception
     {
-        out.println("[" + target.name() + "] " + target.description() + ": connecting " + options.connections
-            + " connections, setting " + workload.initialStock + " units on " + workload.keys + " SKU-locations");
+        final boolean spread = options.httpSpread && target.name().equals("http");
+        out.println("[" + target.name() + "] " + target.description() + ": connecting "
+            + (spread ? options.connections * options.window + " connections x 1 in flight (--http-spread)" :
+            options.connections + " connections x " + options.window + " in flight")
+            + ", setting " + workload.initialStock + " units on " + workload.keys + " SKU-locations");
         target.connect();
         final int maxOutstanding = options.connections * options.window;
         final AtomicReferenceArray<BulkCalls.Answer> set = BulkCalls.run(target, workload.keys, maxOutstanding,
