@@ -44,6 +44,12 @@ interface GridTable<K, V>
     /** Keys of the records whose primary is on this member. */
     Set<K> localKeySet();
 
+    /** The partitions whose primary replica is on this member now. */
+    List<Integer> localPartitions();
+
+    /** Keys of the records in one partition (a walk over a large table, one partition at a time). */
+    Set<K> keysOfPartition(int partition);
+
     /** Keys of this member's records whose {@code attribute} (a long getter of the record) is at most {@code value}. */
     Set<K> localKeysAtMost(String attribute, long value);
 

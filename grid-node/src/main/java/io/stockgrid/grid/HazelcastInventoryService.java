@@ -244,6 +244,11 @@ public final class HazelcastInventoryService implements InventoryService
         return fencing;
     }
 
+    GridRecovery recovery()
+    {
+        return recovery;
+    }
+
     @Override
     public CompletableFuture<Availability> availability(final String sku, final String location)
     {

@@ -368,6 +368,35 @@ final class PartitionTable<K, V> implements GridTable<K, V>
     }
 
     @Override
+    public List<Integer> localPartitions()
+    {
+        final IPartitionService partitions = store.nodeEngine().getPartitionService();
+        final List<Integer> local = new ArrayList<>();
+        for (int p = 0; p < store.partitionCount(); p++)
+        {
+            if (partitions.getPartition(p).isLocal())
+            {
+                local.add(p);
+            }
+        }
+        return local;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Set<K> keysOfPartition(final int partition)
+    {
+        final ArrayList<Object> found = this.<ArrayList<Object>>invoke(StoreQueryOperation.keys(name), partition)
+            .joinInternal();
+        final Set<K> keys = new HashSet<>(found.size() * 2);
+        for (final Object key : found)
+        {
+            keys.add((K)key);
+        }
+        return keys;
+    }
+
+    @Override
     public Set<K> localKeysAtMost(final String attribute, final long value)
     {
         return keysOf(true, attribute, value);
