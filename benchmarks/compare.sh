@@ -130,9 +130,13 @@ port_in_use()
 
 free_port()
 {
-    local port
+    # Below the kernel's ephemeral range, so no outgoing connection (the generator's, the node's own) can take the
+    # port between this check and the server's bind (seen once: "address already in use" on --http-port).
+    local port low
+    low="$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+    [ "$low" -gt 21024 ] || low=32768
     for _ in $(seq 1 100); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((20000 + RANDOM % (low - 20000)))
         if ! port_in_use "$port"; then
             echo "$port"
             return 0
