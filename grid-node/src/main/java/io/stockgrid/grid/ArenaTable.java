@@ -256,7 +256,8 @@ final class ArenaTable extends StoreTable
                 throw new IllegalArgumentException("key " + k + " has a character above 255");
             }
         }
-        final byte[] bytes = codec.encode(value);
+        final int valueLength = codec.encode(value);
+        final byte[] bytes = codec.encoded();
         int no = find(k);
         if (no < 0)
         {
@@ -265,12 +266,12 @@ final class ArenaTable extends StoreTable
             insertIntoIndex(no);
             size++;
         }
-        else if (lengths[no] == 2 + k.length() + bytes.length)
+        else if (lengths[no] == 2 + k.length() + valueLength)
         {
             // The same length (a phase change: the same strings, a new version and phase byte): written over the
             // old bytes in place, so a transition leaves no garbage to compact and takes no new chunk space.
             final byte[] chunk = chunks[(int)(locations[no] >>> 32)];
-            System.arraycopy(bytes, 0, chunk, (int)locations[no] + 2 + k.length(), bytes.length);
+            System.arraycopy(bytes, 0, chunk, (int)locations[no] + 2 + k.length(), valueLength);
             retainUntilMs[no] = retainUntil;
             reindex(no, value);
             return;
@@ -279,7 +280,7 @@ final class ArenaTable extends StoreTable
         {
             liveBytes -= lengths[no];
         }
-        write(no, k, bytes);
+        write(no, k, bytes, valueLength);
         retainUntilMs[no] = retainUntil;
         reindex(no, value);
         if (usedBytes > 2 * liveBytes + GARBAGE_SLACK_BYTES)
@@ -288,9 +289,9 @@ final class ArenaTable extends StoreTable
         }
     }
 
-    private void write(final int no, final String key, final byte[] value)
+    private void write(final int no, final String key, final byte[] value, final int valueLength)
     {
-        final int length = 2 + key.length() + value.length;
+        final int length = 2 + key.length() + valueLength;
         final byte[] chunk = room(length);
         final int offset = writePos;
         chunk[offset] = (byte)(key.length() >>> 8);
@@ -299,7 +300,7 @@ final class ArenaTable extends StoreTable
         {
             chunk[offset + 2 + i] = (byte)key.charAt(i);
         }
-        System.arraycopy(value, 0, chunk, offset + 2 + key.length(), value.length);
+        System.arraycopy(value, 0, chunk, offset + 2 + key.length(), valueLength);
         locations[no] = ((long)(chunkCount - 1) << 32) | offset;
         lengths[no] = length;
         writePos += length;

@@ -66,7 +66,15 @@ abstract class StoreTable
     /** How an {@link ArenaTable} turns records into bytes and back. */
     interface Codec
     {
-        byte[] encode(Object value);
+        /**
+         * Encodes {@code value} into a buffer the codec keeps and returns how many bytes it took: they are
+         * {@link #encoded()}{@code [0, length)}, valid until the codec's next call (a table's codec is used only on its
+         * partition thread). No array per record: the table copies the bytes straight into its arena.
+         */
+        int encode(Object value);
+
+        /** The buffer the last {@link #encode} wrote into. */
+        byte[] encoded();
 
         Object decode(byte[] bytes, int offset, int length);
     }

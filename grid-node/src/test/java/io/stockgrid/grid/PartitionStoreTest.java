@@ -77,6 +77,8 @@ class PartitionStoreTest
         assertThat(stock.get(key).onHand()).isEqualTo(9);
         assertThat(a.getMap(HazelcastInventoryService.STOCK_MAP).size()).as("nothing went to an IMap").isZero();
         assertThat(PartitionStore.of(a).recordsHeld()).isEqualTo(1);
+        assertThat(PartitionStore.encodesInPlace()).as("Hazelcast's output buffer read in place (its field moved?)")
+            .isTrue();
     }
 
     /**

@@ -34,7 +34,7 @@ class AnswerAllocationTest
     private static final int IN_FLIGHT = 64;
     private static final int WARM_UP_CALLS = 30_000;
     private static final int MEASURED_CALLS = 30_000;
-    static final long BOUND_BYTES_PER_ANSWER = 6_500;
+    static final long BOUND_BYTES_PER_ANSWER = 5_000;
 
     @Test
     void shouldAllocateNoMoreThanItsBoundPerAnswer(@TempDir final Path dir) throws Exception
