@@ -29,10 +29,16 @@ final class GridRecovery
 {
     /** Restore calls outstanding at once. */
     static final int RESTORE_WINDOW = 256;
-    /** Records journaled by one call of a snapshot (one operation on one partition). */
-    static final int SNAPSHOT_CHUNK = 250;
+    /** Records journaled by one step of a snapshot (one operation on one partition, about 0.6 ms of its thread). */
+    static final int SNAPSHOT_CHUNK = 100;
     /** The share of the wall time a snapshot works; it sleeps the rest, in proportion to each step it took. */
-    static final int SNAPSHOT_DUTY_PERCENT = 20;
+    static final int SNAPSHOT_DUTY_PERCENT = 10;
+    /**
+     * How long a snapshot paces itself; after this it runs its remaining steps without sleeping. A snapshot must end
+     * well within the journal's retained cycles (20 minutes by default, docs/cluster.md): paced, a member of 20 million
+     * records would take about 25 minutes; this way it takes at most about 6.
+     */
+    static final long SNAPSHOT_PACED_NS = 240_000_000_000L;
     private static final long MAX_SNAPSHOT_PAUSE_NS = 1_000_000_000L;
     private static final long PROGRESS_LOG_NS = 10_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(GridRecovery.class);
@@ -131,11 +137,11 @@ final class GridRecovery
     /**
      * Journals every record this member owns, whole, on each record's partition thread, between two marks: from
      * the first mark on, this journal alone rebuilds every record the member owns. It walks one partition at a time
-     * (so it holds one partition's keys, not the member's) in chunks of {@link #SNAPSHOT_CHUNK} records (one
-     * operation each, which holds its partition thread for about 1.5 ms), and paces itself to work at most
-     * {@link #SNAPSHOT_DUTY_PERCENT}% of the time: unpaced, a snapshot of 800,000 records took 4.6 s of both cores
-     * and answers at 6,800 req/s fell behind by over a second (docs/benchmarks.md, session 10). A record created or
-     * changed while the walk goes on is journaled by that change, so missing it is harmless.
+     * (so it holds one partition's keys, not the member's) in steps of {@link #SNAPSHOT_CHUNK} records (one
+     * operation each), and paces itself to work at most {@link #SNAPSHOT_DUTY_PERCENT}% of the time for up to
+     * {@link #SNAPSHOT_PACED_NS}, then finishes unpaced. Unpaced, a snapshot of 800,000 records took 4.6 s of both
+     * cores and answers at 6,800 req/s fell behind by over a second (docs/benchmarks.md, session 10). A record created
+     * or changed while the walk goes on is journaled by that change, so missing it is harmless.
      *
      * @return the journal index of the beginning mark (retention may delete the cycles before it), and the count.
      */
@@ -187,12 +193,14 @@ final class GridRecovery
             final long n = step.getAsLong();
             final long took = System.nanoTime() - t0;
             done += n;
-            final long pauseNs = Math.min(MAX_SNAPSHOT_PAUSE_NS,
+            final boolean paced = t0 - startNs < SNAPSHOT_PACED_NS;
+            final long pauseNs = !paced ? 0 : Math.min(MAX_SNAPSHOT_PAUSE_NS,
                 took * (100 - SNAPSHOT_DUTY_PERCENT) / SNAPSHOT_DUTY_PERCENT);
             if (t0 - lastLogNs > PROGRESS_LOG_NS)
             {
                 lastLogNs = t0;
-                LOG.info("snapshot: {} records journaled in {} s", done, (t0 - startNs) / 1_000_000_000L);
+                LOG.info("snapshot: {} records journaled in {} s{}", done, (t0 - startNs) / 1_000_000_000L,
+                    paced ? "" : " (past its paced time: the rest runs unpaced)");
             }
             try
             {

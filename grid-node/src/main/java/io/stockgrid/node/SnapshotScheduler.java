@@ -157,6 +157,12 @@ final class SnapshotScheduler implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
+            if (executor.isShutdown())
+            {
+                // The node is stopping: a paced snapshot can take minutes, and is cut short, not failed.
+                LOG.info("snapshot stopped by the node's shutdown: {}", ex.getMessage());
+                return;
+            }
             // The next one (interval or migration) tries again; retention waits for a complete snapshot.
             LOG.warn("snapshot failed; retention waits for the next complete one", ex);
         }

@@ -148,9 +148,9 @@ public final class JournalReplayer
                                     && r.version() == before.version() + 1
                                     && !ReservationLifecycle.mayFollow(before.phase(), r.phase()))
                                 {
-                                    lifecycleViolations.add("reservation " + r.reservationId() + ": version "
-                                        + before.version() + " " + before.phase() + " -> version " + r.version() + " "
-                                        + r.phase() + " is not a step of the reservation life cycle");
+                                    lifecycleViolations.add(ReservationLifecycle.notAStep(r.reservationId(),
+                                        "version " + before.version() + " " + before.phase(),
+                                        "version " + r.version() + " " + r.phase()));
                                 }
                             }
                         }

@@ -97,8 +97,18 @@ public final class ReservationLifecycle
     {
         if (!mayFollow(from, to))
         {
-            throw new IllegalStateException("reservation " + reservationId + ": " + (from == null ? "(none)" : from)
-                + " -> " + to + " is not a step of the reservation life cycle");
+            throw new IllegalStateException(notAStep(reservationId, from == null ? "(none)" : from.toString(),
+                to.toString()));
         }
+    }
+
+    /**
+     * The one wording of a change that is no step, for the grid's refusal and replay's report alike: the record, and
+     * what it was and became (a phase, or a version and its phase).
+     */
+    public static String notAStep(final String reservationId, final String from, final String to)
+    {
+        return "reservation " + reservationId + ": " + from + " -> " + to
+            + " is not a step of the reservation life cycle";
     }
 }
