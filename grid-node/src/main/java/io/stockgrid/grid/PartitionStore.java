@@ -55,8 +55,8 @@ public final class PartitionStore implements ManagedService, ChunkedMigrationAwa
     public static final String SERVICE_NAME = "stockgrid:partition-store";
     /**
      * The replica namespace of every table of the service: Hazelcast versions a partition's replicas per namespace
-     * (each backup of a {@link StoreApplyOperation} counts under it) and, when a backup's version falls behind, re-syncs
-     * that namespace from the primary, in chunks, like a migration.
+     * (each backup of a {@link StoreApplyOperation} counts under it) and, when a backup's version falls behind,
+     * re-syncs that namespace from the primary, in chunks, like a migration.
      */
     static final ServiceNamespace NAMESPACE = new DistributedObjectNamespace(SERVICE_NAME, "tables");
     /**
@@ -70,7 +70,7 @@ public final class PartitionStore implements ManagedService, ChunkedMigrationAwa
     private final Map<String, Long> maxRecords = new HashMap<>();
     private final LongAdder refusedAtCapacity = new LongAdder();
     private final LongAdder chunksSent = new LongAdder();
-    /** Records per chunk this member sends ({@link #CHUNK_RECORDS}; tests lower it to move small partitions in many). */
+    /** Records per chunk this member sends ({@link #CHUNK_RECORDS}; tests lower it to split small partitions). */
     volatile int chunkRecords = CHUNK_RECORDS;
     /** Per table (in {@link #tableNames} order), the records one partition takes; derived at init. */
     private int[] capacities;

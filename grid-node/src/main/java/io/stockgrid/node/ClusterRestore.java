@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IndeterminateOperationStateException;
 import com.hazelcast.map.IMap;
 import io.stockgrid.grid.GridConfig;
 import org.slf4j.Logger;
@@ -162,7 +163,8 @@ final class ClusterRestore
             LOG.info("restore: the cluster is already running; this node takes its state");
             return Decision.TAKE_CLUSTER_STATE;
         }
-        map.put("view:" + self(), lastView == null ? "none" : lastView.encode());
+        final String published = lastView == null ? "none" : lastView.encode();
+        repeatably("view:" + self(), () -> map.put("view:" + self(), published));
         final long startMs = System.currentTimeMillis();
         long nextLogMs = startMs + LOG_EVERY_MS;
         while (true)
@@ -250,7 +252,7 @@ final class ClusterRestore
     private void awaitEveryMember(final String step, final String what, final boolean thenRun)
         throws InterruptedException
     {
-        map.put(step + self(), "true");
+        repeatably(step + self(), () -> map.put(step + self(), "true"));
         long nextLogMs = System.currentTimeMillis() + LOG_EVERY_MS;
         while (!RUNNING.equals(map.get(STATE_KEY)))
         {
@@ -267,7 +269,7 @@ final class ClusterRestore
             {
                 if (thenRun)
                 {
-                    map.putIfAbsent(STATE_KEY, RUNNING);
+                    repeatably(STATE_KEY, () -> map.putIfAbsent(STATE_KEY, RUNNING));
                 }
                 return;
             }
@@ -345,14 +347,14 @@ final class ClusterRestore
     long snapshotStarting()
     {
         final long n = ++snapshotsStarted;
-        map.put("started:" + self(), Long.toString(n));
+        repeatably("started:" + self(), () -> map.put("started:" + self(), Long.toString(n)));
         return n;
     }
 
     /** Snapshot {@code n} has completed on this member; nodes it covers leave the view. */
     void markSnapshotted(final long n)
     {
-        map.put("snapshot:" + self(), Long.toString(n));
+        repeatably("snapshot:" + self(), () -> map.put("snapshot:" + self(), Long.toString(n)));
     }
 
     /**
@@ -407,6 +409,36 @@ final class ClusterRestore
             }
         }
         return true;
+    }
+
+    /** Writes to the cluster-view map, at most, before giving up on a write its backup never confirmed. */
+    private static final int WRITE_ATTEMPTS = 3;
+
+    /**
+     * Runs one write to the cluster-view map that is safe to repeat (every key is this member's own, or set only if
+     * absent), repeating it when Hazelcast cannot tell whether the backup took it: on a busy host a backup's ack can
+     * come later than its timeout, most of all while members start together, and a node must not fail its start
+     * for that (seen once in ClusterRestoreTest).
+     */
+    private static void repeatably(final String key, final Runnable write)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                write.run();
+                return;
+            }
+            catch (final IndeterminateOperationStateException ex)
+            {
+                if (attempt >= WRITE_ATTEMPTS)
+                {
+                    throw ex;
+                }
+                LOG.warn("restore: the write of {} was not confirmed by its backup (attempt {} of {}); writing it "
+                    + "again", key, attempt, WRITE_ATTEMPTS);
+            }
+        }
     }
 
     private String self()
