@@ -486,7 +486,8 @@ public final class PartitionStore implements ManagedService, ChunkedMigrationAwa
         }
         final StoreTable[] tables = partitions[event.getPartitionId()];
         // Sent even when empty: the destination replica is replaced whole, never merged with what it held.
-        return new StoreReplicationOperation(nodeEngine(), tableNames, tables);
+        return new StoreReplicationOperation(nodeEngine(), tableNames, cursorsOf(tables), new boolean[tables.length],
+            Integer.MAX_VALUE, true);
     }
 
     @Override
@@ -544,13 +545,8 @@ public final class PartitionStore implements ManagedService, ChunkedMigrationAwa
                 final boolean first = cursors == null;
                 if (first)
                 {
-                    final StoreTable[] tables = partitions[partitionId];
-                    cursors = new StoreTable.ChunkCursor[tables.length];
-                    exhausted = new boolean[tables.length];
-                    for (int t = 0; t < tables.length; t++)
-                    {
-                        cursors[t] = tables[t].chunkCursor();
-                    }
+                    cursors = cursorsOf(partitions[partitionId]);
+                    exhausted = new boolean[cursors.length];
                 }
                 final StoreReplicationOperation chunk = new StoreReplicationOperation(nodeEngine(), tableNames,
                     cursors, exhausted, chunkRecords, first);
@@ -570,6 +566,17 @@ public final class PartitionStore implements ManagedService, ChunkedMigrationAwa
                 return "StockgridChunks{partition " + partitionId + ", done " + done + "}";
             }
         };
+    }
+
+    /** A fresh walk over each of a partition's tables; on its partition thread. */
+    private static StoreTable.ChunkCursor[] cursorsOf(final StoreTable[] tables)
+    {
+        final StoreTable.ChunkCursor[] cursors = new StoreTable.ChunkCursor[tables.length];
+        for (int t = 0; t < tables.length; t++)
+        {
+            cursors[t] = tables[t].chunkCursor();
+        }
+        return cursors;
     }
 
     @Override

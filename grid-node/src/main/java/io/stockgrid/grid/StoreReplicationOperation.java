@@ -29,23 +29,10 @@ final class StoreReplicationOperation extends StoreOperation
     {
     }
 
-    /** The whole partition, in one operation. */
-    StoreReplicationOperation(final NodeEngine engine, final List<String> tableNames, final StoreTable[] tables)
-    {
-        super("*");
-        this.tableNames = tableNames;
-        this.first = true;
-        this.records = new ArrayList<>(tables.length);
-        final long wallMs = System.currentTimeMillis();
-        for (final StoreTable table : tables)
-        {
-            final List<Object> copy = new ArrayList<>(table.size() * 3);
-            table.forEachLive(wallMs, copier(engine, copy));
-            records.add(copy);
-        }
-    }
-
-    /** A chunk: up to {@code maxRecords} records in all, taken from the cursors in table order. */
+    /**
+     * A chunk: up to {@code maxRecords} records in all, taken from the cursors in table order (the whole partition
+     * when {@code maxRecords} is {@link Integer#MAX_VALUE}); marks each table whose cursor it finished.
+     */
     StoreReplicationOperation(final NodeEngine engine, final List<String> tableNames,
         final StoreTable.ChunkCursor[] cursors, final boolean[] exhausted, final int maxRecords, final boolean first)
     {
@@ -75,17 +62,6 @@ final class StoreReplicationOperation extends StoreOperation
             copy.add(engine.toData(value));
             copy.add(retainUntilMs);
         };
-    }
-
-    /** Records this operation carries, in all tables. */
-    int recordCount()
-    {
-        int n = 0;
-        for (final List<Object> copy : records)
-        {
-            n += copy.size() / 3;
-        }
-        return n;
     }
 
     @Override
