@@ -39,11 +39,10 @@ enum TargetKind
         switch (this)
         {
             case HTTP:
-                return options.httpSpread ?
-                    new HttpTarget(host, port, options.connections * options.window, 1, options.backlog,
-                        options.ioThreads, workload, options.apiKey.isEmpty() ? null : options.apiKey,
-                        options.clientTls) :
-                    new HttpTarget(host, port, options.connections, options.window, options.backlog,
+                // --http-spread: as many requests in flight, each on its own connection.
+                return new HttpTarget(host, port,
+                    options.httpSpread ? options.connections * options.window : options.connections,
+                    options.httpSpread ? 1 : options.window, options.backlog,
                     options.ioThreads, workload, options.apiKey.isEmpty() ? null : options.apiKey, options.clientTls);
             case REDIS:
                 return new RedisTarget(host, port, options.connections, options.window, options.backlog,
