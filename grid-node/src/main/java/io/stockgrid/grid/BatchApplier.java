@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Calls that arrive together wait in a bounded queue; applier threads each take what is there (up to a batch
@@ -22,9 +21,6 @@ abstract class BatchApplier<P> implements AutoCloseable
     private final Thread[] appliers;
     private final int maxBatch;
     private volatile boolean running = true;
-    /** Batches applied, and the calls in them: their ratio is the mean batch size, exported as metrics. */
-    private final AtomicLong batches = new AtomicLong();
-    private final AtomicLong calls = new AtomicLong();
 
     BatchApplier(final String name, final int appliers, final int queueCapacity, final int maxBatch)
     {
@@ -40,25 +36,25 @@ abstract class BatchApplier<P> implements AutoCloseable
         }
     }
 
-    /** Batches taken so far. */
-    final long batches()
-    {
-        return batches.get();
-    }
-
-    /** Calls taken in those batches. */
-    final long calls()
-    {
-        return calls.get();
-    }
-
     /** Queues a call; false when the queue is full or closing (the caller answers "try later"). */
     final boolean offer(final P pending)
     {
         return running && queue.offer(pending);
     }
 
-    /** Applies one batch; must complete every call in it. */
+    /**
+     * Takes what is queued now (up to the batch bound) without waiting; nothing once the applier is closing. For an
+     * {@link #apply} that goes on with the next batch before it returns.
+     */
+    final void drainNow(final List<P> into)
+    {
+        if (running)
+        {
+            queue.drainTo(into, maxBatch);
+        }
+    }
+
+    /** Applies one batch; must complete every call in it, and in any batch it takes with {@link #drainNow}. */
     abstract void apply(List<P> batch);
 
     /** Completes a call that could not be applied. */
@@ -79,8 +75,6 @@ abstract class BatchApplier<P> implements AutoCloseable
                 batch.clear();
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                batches.incrementAndGet();
-                calls.addAndGet(batch.size());
                 apply(batch);
             }
             catch (final InterruptedException ex)

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * The inventory service on a Hazelcast grid: two tables, {@code stock} ((sku, location) -> {@link StockRecord}) and
  * {@code reservations} (reservationId -> {@link ReservationRecord}), changed only by entry processors, kept by the
  * Stockgrid partition service ({@link PartitionStore}). This class is the front: reservations and settlements go
- * to their batchers ({@link ReserveBatcher}, {@link SettleBatcher}); stock mutations and reads run on a bounded
+ * to one applier that runs both flows in shared grid steps ({@link FlowApplier}); stock mutations and reads run on a bounded
  * pool of worker threads that wait on the grid. What is not on the request path lives beside it, one role each:
  * giving up on an attempt ({@link AttemptFencing}), the expiry sweep ({@link ExpirySweep}), and restore, reconcile
  * and snapshots ({@link GridRecovery}).
@@ -45,23 +45,19 @@ public final class HazelcastInventoryService implements InventoryService
     public static final String STOCK_MAP = "stock";
     public static final String RESERVATIONS_MAP = "reservations";
     public static final String LOCATIONS_MAP = "locations";
-    /**
-     * Threads that apply reservation batches. One: while its batch is on the grid the next one gathers, so batches
-     * grow with load and the cost of reaching the grid is shared by more calls. Measured on 2 cores (binary door,
-     * closed loop, warm): one applier per batcher answered about 1.5x the calls of four plus two, on the same CPU.
-     */
-    private static final int RESERVE_APPLIERS = 1;
-    /** Threads that apply commit/release batches (one, for the same reason). */
-    private static final int SETTLE_APPLIERS = 1;
-
     private final HazelcastInstance hazelcast;
     private final GridTable<StockKey, StockRecord> stock;
     private final GridTable<String, ReservationRecord> reservations;
     private final GridTable<String, Locations.Set> locations;
     private final ThreadPoolExecutor workers;
     private final long retentionMs;
-    private final ReserveBatcher batcher;
-    private final SettleBatcher settler;
+    /**
+     * One thread applies reservations and settlements: while its round is on the grid the next calls gather, so
+     * batches grow with load and the cost of reaching the grid is shared by more calls. Measured on 2 cores
+     * (binary door, closed loop, warm): one applier per flow answered about 1.5x the calls of four plus two, on the
+     * same CPU (session 3); one for both flows, sharing their steps, is session 11's (docs/benchmarks.md).
+     */
+    private final FlowApplier flows;
     private volatile boolean restored;
     private final AttemptFencing fencing;
     private final ExpirySweep sweep;
@@ -93,7 +89,7 @@ public final class HazelcastInventoryService implements InventoryService
                 t.setDaemon(true);
                 return t;
             }, new ThreadPoolExecutor.AbortPolicy());
-        this.batcher = new ReserveBatcher(stock, reservations, retentionMs, RESERVE_APPLIERS, maxQueued,
+        this.flows = new FlowApplier(stock, reservations, retentionMs, 2 * maxQueued,
             GridConfig.nodeIdOf(hazelcast.getCluster().getLocalMember()));
         hazelcast.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener()
         {
@@ -108,7 +104,6 @@ public final class HazelcastInventoryService implements InventoryService
                 sweep.orphansMayExist();
             }
         });
-        this.settler = new SettleBatcher(stock, reservations, SETTLE_APPLIERS, maxQueued);
     }
 
     static <K, V> GridTable<K, V> table(final HazelcastInstance hazelcast, final String name)
@@ -138,17 +133,20 @@ public final class HazelcastInventoryService implements InventoryService
         return locations;
     }
 
-    /** Exports the batchers' counters: batches applied and the calls in them (their ratio is the mean batch size). */
+    /** Exports the applier's counters: rounds, batches applied and the calls in them (calls / batches = mean size). */
     public void registerMetrics(final IngestMetrics metrics)
     {
         metrics.registerCounter("stockgrid_reserve_batches_total",
-            "Batches of reservations applied to the grid (one grid step per partition per batch)", batcher::batches);
+            "Batches of reservations applied to the grid (at most one per round of grid steps)", flows::reserveBatches);
         metrics.registerCounter("stockgrid_reserve_batched_total",
-            "Reservations applied in those batches; divided by the batches, the mean batch size", batcher::calls);
+            "Reservations applied in those batches; divided by the batches, the mean batch size", flows::reserveCalls);
         metrics.registerCounter("stockgrid_settle_batches_total",
-            "Batches of commits and releases applied to the grid", settler::batches);
+            "Batches of commits and releases applied to the grid", flows::settleBatches);
         metrics.registerCounter("stockgrid_settle_batched_total",
-            "Commits and releases applied in those batches", settler::calls);
+            "Commits and releases applied in those batches", flows::settleCalls);
+        metrics.registerCounter("stockgrid_flow_rounds_total",
+            "Rounds of grid steps run for reservations and settlements together (each one reservations-table step "
+                + "and at most one stock-table step)", flows::rounds);
     }
 
     private <T> CompletableFuture<T> run(final Supplier<T> flow)
@@ -218,13 +216,13 @@ public final class HazelcastInventoryService implements InventoryService
     @Override
     public CompletableFuture<ReservationOutcome> reserve(final Commands.Reserve c, final long nowMs)
     {
-        return batcher.reserve(c, nowMs);
+        return flows.reserve(c, nowMs);
     }
 
     @Override
     public CompletableFuture<ReservationOutcome> settle(final Commands.Settle c, final long nowMs)
     {
-        return settler.settle(c, nowMs);
+        return flows.settle(c, nowMs);
     }
 
     @Override
@@ -242,6 +240,11 @@ public final class HazelcastInventoryService implements InventoryService
     AttemptFencing fencing()
     {
         return fencing;
+    }
+
+    FlowApplier flows()
+    {
+        return flows;
     }
 
     GridRecovery recovery()
@@ -382,8 +385,7 @@ public final class HazelcastInventoryService implements InventoryService
     public void close()
     {
         restored = false;
-        batcher.close();
-        settler.close();
+        flows.close();
         workers.shutdown();
         try
         {
