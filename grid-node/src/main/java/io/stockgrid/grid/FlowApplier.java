@@ -45,6 +45,8 @@ final class FlowApplier extends BatchApplier<FlowApplier.Call>
     private final GridTable<StockKey, StockRecord> stock;
     private final GridTable<String, ReservationRecord> reservations;
     private final ReserveFlow reserveFlow;
+    /** The calls of the round after the first of a burst (the applier thread's own, reused). */
+    private final List<Call> next = new ArrayList<>(MAX_BATCH);
     private final AtomicLong rounds = new AtomicLong();
     private final AtomicLong reserveBatches = new AtomicLong();
     private final AtomicLong reserveCalls = new AtomicLong();
@@ -127,7 +129,6 @@ final class FlowApplier extends BatchApplier<FlowApplier.Call>
     @Override
     void apply(final List<Call> first)
     {
-        final List<Call> next = new ArrayList<>(MAX_BATCH);
         List<Call> calls = first;
         ReserveFlow.Batch finishing = null;
         while (true)
@@ -181,7 +182,7 @@ final class FlowApplier extends BatchApplier<FlowApplier.Call>
         }
         try
         {
-            return steps(finishing, reserve, settle);
+            return steps(calls.size(), finishing, reserve, settle);
         }
         catch (final RuntimeException | Error unexpected)
         {
@@ -211,12 +212,18 @@ final class FlowApplier extends BatchApplier<FlowApplier.Call>
         }
     }
 
-    private ReserveFlow.Batch steps(final ReserveFlow.Batch finishing, final ReserveFlow.Batch reserve,
-        final SettleFlow.Batch settle)
+    /** A HashMap capacity that holds {@code entries} without growing (a step has about one key per call). */
+    private static int capacityFor(final int entries)
+    {
+        return (int)(entries / 0.75f) + 1;
+    }
+
+    private ReserveFlow.Batch steps(final int calls, final ReserveFlow.Batch finishing,
+        final ReserveFlow.Batch reserve, final SettleFlow.Batch settle)
     {
         // Step R: the previous round's finishes, this round's begins and settles.
         final Map<String, List<JournaledProcessor<String, ReservationRecord, ReservationResult>>> recordStep =
-            new HashMap<>(64);
+            new HashMap<>(capacityFor(calls + (finishing == null ? 0 : finishing.size())));
         if (finishing != null)
         {
             finishing.addFinishes(recordStep);
@@ -261,7 +268,8 @@ final class FlowApplier extends BatchApplier<FlowApplier.Call>
         }
 
         // Step S: this round's commits and releases, then its holds.
-        final Map<StockKey, List<JournaledProcessor<StockKey, StockRecord, KeyResult>>> stockStep = new HashMap<>(64);
+        final Map<StockKey, List<JournaledProcessor<StockKey, StockRecord, KeyResult>>> stockStep =
+            new HashMap<>(capacityFor(calls));
         if (settle != null)
         {
             settle.addLines(stockStep);
@@ -317,7 +325,7 @@ final class FlowApplier extends BatchApplier<FlowApplier.Call>
         try
         {
             final Map<String, List<JournaledProcessor<String, ReservationRecord, ReservationResult>>> recordStep =
-                new HashMap<>(64);
+                new HashMap<>(capacityFor(finishing.size()));
             finishing.addFinishes(recordStep);
             final Map<String, ArrayList<ReservationResult>> recorded;
             try

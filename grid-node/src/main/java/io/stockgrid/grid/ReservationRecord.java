@@ -129,16 +129,21 @@ public final class ReservationRecord implements IdentifiedDataSerializable
         out.writeLong(s.retainUntilMs());
         out.writeString(s.fingerprint());
         out.writeString(s.correlationId());
-        out.writeInt(s.lines().size());
-        for (final ReservationLine line : s.lines())
+        // Indexed loops: an iterator over these immutable lists was a sixth of the node's sampled allocation.
+        final List<ReservationLine> lines = s.lines();
+        out.writeInt(lines.size());
+        for (int i = 0; i < lines.size(); i++)
         {
+            final ReservationLine line = lines.get(i);
             out.writeString(line.sku());
             out.writeString(line.location());
             out.writeLong(line.quantity());
         }
-        out.writeInt(s.shortLines().size());
-        for (final ShortLine line : s.shortLines())
+        final List<ShortLine> shortLines = s.shortLines();
+        out.writeInt(shortLines.size());
+        for (int i = 0; i < shortLines.size(); i++)
         {
+            final ShortLine line = shortLines.get(i);
             out.writeString(line.sku());
             out.writeString(line.location());
             out.writeLong(line.quantity());

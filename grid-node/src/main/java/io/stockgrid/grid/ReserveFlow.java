@@ -115,16 +115,8 @@ final class ReserveFlow
         Batch(final List<Pending> batch)
         {
             this.flows = new ArrayList<>(batch.size());
-            final java.util.Set<String> ids = new java.util.HashSet<>(batch.size() * 2);
             for (final Pending p : batch)
             {
-                if (!ids.add(p.command().reservationId()))
-                {
-                    // The pipeline lets one call per id be in flight on this node; should an id still appear twice,
-                    // the later one is simply told the first is in progress.
-                    p.future().complete(ReservationOutcome.of(ReservationOutcome.Code.IN_PROGRESS, null));
-                    continue;
-                }
                 flows.add(new Flow(p));
             }
         }
@@ -132,16 +124,42 @@ final class ReserveFlow
         /** 1. Begin every reservation record (a step on the reservations table). */
         void addBegins(final Map<String, List<JournaledProcessor<String, ReservationRecord, ReservationResult>>> step)
         {
-            for (final Flow flow : flows)
+            for (int i = 0; i < flows.size(); i++)
             {
+                final Flow flow = flows.get(i);
                 final Pending p = flow.pending;
                 final Commands.Reserve c = p.command();
+                if (beganInThisBatch(step.get(c.reservationId())))
+                {
+                    // The pipeline lets one call per id be in flight on this node; should an id still appear twice,
+                    // the later one is simply told the first is in progress.
+                    p.future().complete(ReservationOutcome.of(ReservationOutcome.Code.IN_PROGRESS, null));
+                    flows.remove(i--);
+                    continue;
+                }
                 final ReservationState pending = new ReservationState(c.reservationId(), ReservationPhase.PENDING,
                     null, 1, p.nowMs(), flow.expiresAtMs, flow.expiresAtMs + retentionMs, c.fingerprint(),
                     c.correlationId(), c.lines(), List.of(), c.createdBy());
                 flow.recordPosition = add(step, c.reservationId(),
                     new ReservationProcessors.Begin(pending, p.nowMs(), coordinator, flow.attempt));
             }
+        }
+
+        /** Whether a key's list in a step already has a Begin (only this batch adds begins to a step). */
+        private static boolean beganInThisBatch(
+            final List<JournaledProcessor<String, ReservationRecord, ReservationResult>> onId)
+        {
+            if (onId != null)
+            {
+                for (final JournaledProcessor<String, ReservationRecord, ReservationResult> processor : onId)
+                {
+                    if (processor instanceof ReservationProcessors.Begin)
+                    {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         /**
@@ -283,6 +301,12 @@ final class ReserveFlow
                     }
                 }
             }
+        }
+
+        /** Reservations still going on in this batch. */
+        int size()
+        {
+            return active.size();
         }
 
         /** Whether {@link #addFinishes} has anything to add. */

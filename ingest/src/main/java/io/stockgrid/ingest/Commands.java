@@ -65,8 +65,9 @@ public final class Commands
         long h2 = 0x9E3779B97F4A7C15L;
         h1 = mixLong(h1, ttlSeconds);
         h2 = mix2Long(h2, ttlSeconds);
-        for (final ReservationLine line : sorted)
+        for (int i = 0; i < sorted.size(); i++) // indexed: no iterator per request
         {
+            final ReservationLine line = sorted.get(i);
             h1 = mixString(mixString(h1, line.sku()), line.location());
             h2 = mix2String(mix2String(h2, line.sku()), line.location());
             h1 = mixLong(h1, line.quantity());

@@ -400,8 +400,9 @@ public final class IngestMetrics
     /** Keeps the holds gauges in step with what the grid did. */
     public void recordEffects(final List<KeyEffect> effects)
     {
-        for (final KeyEffect e : effects)
+        for (int i = 0; i < effects.size(); i++) // indexed: no iterator per answer
         {
+            final KeyEffect e = effects.get(i);
             switch (e.kind())
             {
                 case HOLD -> holdsActive.inc();

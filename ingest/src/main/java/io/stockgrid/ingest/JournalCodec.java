@@ -266,9 +266,11 @@ final class JournalCodec
         out.writeUtf8(r.fingerprint());
         out.writeUtf8(nonNull(r.correlationId()));
         writeLines(out, r.lines());
-        out.writeInt(r.shortLines().size());
-        for (final ShortLine s : r.shortLines())
+        final List<ShortLine> shortLines = r.shortLines();
+        out.writeInt(shortLines.size());
+        for (int i = 0; i < shortLines.size(); i++) // indexed: no iterator per record on the hot path
         {
+            final ShortLine s = shortLines.get(i);
             out.writeUtf8(s.sku());
             out.writeUtf8(s.location());
             out.writeLong(s.quantity());
@@ -404,8 +406,9 @@ final class JournalCodec
     private static void writeLines(final Bytes<?> out, final List<ReservationLine> lines)
     {
         out.writeInt(lines.size());
-        for (final ReservationLine line : lines)
+        for (int i = 0; i < lines.size(); i++) // indexed: no iterator per record on the hot path
         {
+            final ReservationLine line = lines.get(i);
             out.writeUtf8(line.sku());
             out.writeUtf8(line.location());
             out.writeLong(line.quantity());

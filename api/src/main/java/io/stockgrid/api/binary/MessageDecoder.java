@@ -258,6 +258,13 @@ public abstract class MessageDecoder
         return length == 0 ? null : buffer.getStringWithoutLengthAscii(pos + 1, length);
     }
 
+    /** The ASCII field at {@code pos} as a String, through {@code interner} (see {@link AsciiInterner}); null if empty. */
+    protected final String asciiOrNull(final int pos, final AsciiInterner interner)
+    {
+        final int length = buffer.getByte(pos) & 0xFF;
+        return length == 0 ? null : interner.intern(buffer, pos + 1, length);
+    }
+
     protected final int asciiLength(final int pos)
     {
         return buffer.getByte(pos) & 0xFF;

@@ -145,6 +145,18 @@ public final class ReserveDecoder extends MessageDecoder
         return asciiOrNull(locationAt[index]);
     }
 
+    /** {@link #lineSku}, through a cache of recently decoded Strings (no allocation when it has the SKU). */
+    public String lineSku(final int index, final AsciiInterner interner)
+    {
+        return asciiOrNull(skuAt[index], interner);
+    }
+
+    /** {@link #lineLocation}, through a cache of recently decoded Strings. */
+    public String lineLocation(final int index, final AsciiInterner interner)
+    {
+        return asciiOrNull(locationAt[index], interner);
+    }
+
     @Override
     protected boolean acceptsType(final int type)
     {

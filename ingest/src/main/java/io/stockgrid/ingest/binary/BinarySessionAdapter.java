@@ -8,10 +8,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.stockgrid.api.ErrorCode;
 import io.stockgrid.api.ReservationLine;
 import io.stockgrid.api.binary.AdjustDecoder;
+import io.stockgrid.api.binary.AsciiInterner;
 import io.stockgrid.api.binary.FrameDescriptor;
 import io.stockgrid.api.binary.GetAvailabilityDecoder;
 import io.stockgrid.api.binary.HelloDecoder;
@@ -102,6 +104,18 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drainCompleted;
     private final Runnable helloTimeoutTask = this::onHelloTimeout;
+    /**
+     * SKUs and locations decoded on this event loop: a line whose key was seen recently reuses its Strings (no
+     * allocation, hash codes already cached). One table per event loop thread, bounded ({@link AsciiInterner}).
+     */
+    private static final FastThreadLocal<AsciiInterner> KEY_PARTS = new FastThreadLocal<>()
+    {
+        @Override
+        protected AsciiInterner initialValue()
+        {
+            return new AsciiInterner();
+        }
+    };
 
     private ChannelHandlerContext ctx;
     private ByteBuf cumulation;
@@ -621,9 +635,11 @@ final class BinarySessionAdapter extends ChannelInboundHandlerAdapter
     {
         final int count = reserve.lineCount();
         final ReservationLine[] lines = new ReservationLine[count];
+        final AsciiInterner keyParts = KEY_PARTS.get();
         for (int i = 0; i < count; i++)
         {
-            lines[i] = new ReservationLine(reserve.lineSku(i), reserve.lineLocation(i), reserve.lineQuantity(i));
+            lines[i] = new ReservationLine(reserve.lineSku(i, keyParts), reserve.lineLocation(i, keyParts),
+                reserve.lineQuantity(i));
         }
         final List<ReservationLine> list = List.of(lines);
         final int ttlSeconds = reserve.ttlSeconds();
